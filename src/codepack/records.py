@@ -75,6 +75,9 @@ class SourceFile:
     parse_error: bool = False  # tree-sitter reported errors; imports are best effort
     minhash: bytes | None = None  # packed uint32/uint64 signature for near-dedup (optional)
     redactions: int = 0  # secrets/PII replaced in `text`
+    # package / namespace names the file declares (Java, Kotlin, Scala, C#, PHP, Go): the
+    # resolver maps namespace imports through them
+    declarations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ class RepoScan:
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     aux: dict[str, str] = field(default_factory=dict)
+    audit: list[Drop] = field(default_factory=list)  # files changed (redacted) during the scan
 
     @property
     def paths(self) -> list[str]:

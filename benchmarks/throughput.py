@@ -1,0 +1,112 @@
+"""Throughput and peak memory of ``codepack pack`` against a floor, measured in one run.
+
+The floor reads every file codepack would look at, concatenates each repository's files and
+writes them to Parquet with nothing else: the cost of merely reading and writing the same
+bytes. codepack's throughput is printed as a ratio of the floor's.
+
+    python benchmarks/throughput.py stdlib                # the local CPython stdlib
+    python benchmarks/throughput.py synth --scale 10      # synthetic corpus, 10x the stdlib
+    python benchmarks/throughput.py DIR                   # any folder of repositories
+    python benchmarks/throughput.py stdlib --workers 1 2  # worker scaling
+
+Each codepack run is a fresh ``codepack pack`` process; peak memory is the maximum RSS of the
+run's processes (the main one and its workers), read from ``getrusage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).parent))
+import synth  # noqa: E402
+
+
+def corpus_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def floor(root: Path, out: Path, single: bool) -> float:
+    """Read every file, concatenate per repository, write Parquet. Returns seconds."""
+    started = time.perf_counter()
+    repos = [root] if single else sorted(p for p in root.iterdir() if p.is_dir())
+    names, texts = [], []
+    for repo in repos:
+        parts = []
+        for dirpath, dirnames, filenames in os.walk(repo):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    parts.append(Path(dirpath, name).read_bytes())
+                except OSError:
+                    continue
+        names.append(repo.name)
+        texts.append(b"".join(parts))
+    table = pa.table({"repo": names, "text": pa.array(texts, pa.large_binary())})
+    pq.write_table(table, out / "floor.parquet", compression="zstd")
+    return time.perf_counter() - started
+
+
+def run_codepack(root: Path, out: Path, workers: int, single: bool, extra: list[str]) -> tuple[float, int]:
+    """Run ``codepack pack`` in a fresh process; return (seconds, peak RSS in MB)."""
+    cmd = [sys.executable, "-m", "codepack", "pack", str(root), "--out", str(out), "--quiet",
+           "--overwrite", "--workers", str(workers), *extra]
+    if single:
+        cmd.append("--single-repo")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    seconds = time.perf_counter() - started
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return seconds, peak // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", help="'stdlib', 'synth', or a folder of repositories")
+    parser.add_argument("--scale", type=float, default=10.0, help="synth: multiple of the stdlib")
+    parser.add_argument("--workers", type=int, nargs="+", default=[os.cpu_count() or 1])
+    parser.add_argument("--keep", type=Path, help="keep the synthetic corpus here")
+    parser.add_argument("codepack_args", nargs="*", help="extra options for codepack pack")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="codepack-bench-"))
+    try:
+        single = False
+        if args.corpus == "stdlib":
+            root, single = Path(sysconfig.get_paths()["stdlib"]), True
+        elif args.corpus == "synth":
+            root = args.keep or tmp / "synth"
+            if not root.exists():
+                root.mkdir(parents=True)
+                synth.generate(root, int(synth.stdlib_bytes() * args.scale))
+        else:
+            root = Path(args.corpus)
+        size = corpus_bytes(root)
+        (tmp / "floor").mkdir()
+        floor_s = floor(root, tmp / "floor", single)
+        print(f"corpus {root}: {size / 1e6:.1f} MB")
+        print(f"{'run':<22}{'seconds':>9}{'MB/s':>9}{'peak MB':>9}{'vs floor':>10}")
+        print(f"{'floor (read+write)':<22}{floor_s:9.2f}{size / 1e6 / floor_s:9.1f}{'':>9}{1:10.3f}")
+        for workers in args.workers:
+            seconds, peak = run_codepack(root, tmp / f"out{workers}", workers, single,
+                                         args.codepack_args)
+            print(f"{f'codepack workers={workers}':<22}{seconds:9.2f}{size / 1e6 / seconds:9.1f}"
+                  f"{peak:9d}{floor_s / seconds:10.3f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

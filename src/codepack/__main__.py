@@ -1,0 +1,5 @@
+"""``python -m codepack`` runs the command line."""
+
+from codepack.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""The ``codepack`` command line: a thin typer layer over the library.
+
+One module per command; each parses options, calls the library and shows the result. No
+logic lives here that the library lacks.
+"""
+
+from __future__ import annotations
+
+from codepack.cli.app import app
+from codepack.cli import deps as _deps  # noqa: F401  (registers `codepack deps`)
+from codepack.cli import explain as _explain  # noqa: F401  (registers `codepack explain`)
+from codepack.cli import pack as _pack  # noqa: F401  (registers `codepack pack`)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

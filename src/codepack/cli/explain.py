@@ -1,0 +1,61 @@
+"""``codepack explain REPO``: the packed order with each file's reason, and the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from codepack.cli.app import app, err_console, fail, print_json
+
+
+@app.command("explain")
+def explain_command(
+    repo: Path = typer.Argument(..., help="One repository folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
+    graph_out: Path | None = typer.Option(
+        None, "--graph-out",
+        help="Write the dependency graph: .graphml, .dot/.gv or .json (by extension)."),
+    order: str = typer.Option("dependency", "--order", help="dependency, alphabetical, random."),
+) -> None:
+    """Show why each file of a repository sits where it does in the packed order."""
+    from dataclasses import replace
+
+    from codepack.api import explain
+    from codepack.config import PackConfig
+    from codepack.sources import InputError
+
+    if order not in ("dependency", "alphabetical", "random"):
+        fail("--order must be one of dependency, alphabetical, random")
+    config = PackConfig()
+    config = replace(config, order=replace(config.order, order=order))
+    try:
+        report = explain(repo, config, graph_out=graph_out)
+    except InputError as exc:
+        fail(str(exc))
+        return
+    except ValueError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"packed order of {report['repo']}", header_style="bold")
+    for column in ("#", "file", "reason", "detail"):
+        table.add_column(column)
+    for i, item in enumerate(report["order"]):
+        table.add_row(str(i), item["path"], item["reason"], item.get("detail") or "")
+    err_console.print(table)
+    removed = report.get("removed_edges", [])
+    if removed:
+        cut = Table(title="edges removed to break cycles", header_style="bold")
+        for column in ("importer", "imported", "importance"):
+            cut.add_column(column)
+        for edge in removed:
+            cut.add_row(edge["src"], edge["dst"], f"{edge['weight']:.2f}")
+        err_console.print(cut)
+    sizes = report.get("component_sizes", [])
+    err_console.print(f"components: {len(sizes)} (sizes {sizes[:10]})")
+    if graph_out is not None:
+        err_console.print(f"graph written to {graph_out}")

@@ -1,0 +1,242 @@
+"""``codepack pack``: folders of repositories in, Parquet shards out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from codepack.cli.app import app, err_console, fail
+from codepack.config import (
+    ExampleConfig,
+    HygieneConfig,
+    OrderConfig,
+    OutputConfig,
+    PackConfig,
+    QualityConfig,
+    ScanConfig,
+)
+from codepack.languages.registry import language_names
+
+ORDERS = ("dependency", "alphabetical", "random")
+FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        fail(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _rate(value: float, option: str) -> float:
+    if not 0.0 <= value <= 1.0:
+        fail(f"{option} must be between 0 and 1 (got {value})")
+    return value
+
+
+@app.command("pack")
+def pack_command(
+    paths: list[Path] = typer.Argument(
+        ..., help="Folders of repositories (each subfolder is one repository), or single "
+        "repositories (a folder with .git, or any folder with --single-repo)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the Parquet shards."),
+    single_repo: bool = typer.Option(
+        False, "--single-repo", help="Treat each PATH as one repository."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace codepack's files in a non-empty --out."),
+    resume: bool = typer.Option(
+        False, "--resume", help="Finish an interrupted run into the same --out."),
+    workers: int = typer.Option(
+        0, "--workers", "-j", help="Worker processes (0 = all cores). Output is identical "
+        "for any value."),
+    # scan
+    lang: list[str] = typer.Option(
+        [], "--lang", help=f"Only these languages (repeatable): {', '.join(language_names())}."),
+    include: list[str] = typer.Option(
+        [], "--include", help="Only files matching this gitignore-style glob (repeatable)."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Skip files matching this gitignore-style glob (repeatable)."),
+    no_gitignore: bool = typer.Option(
+        False, "--no-gitignore", help="Do not honour .gitignore and .git/info/exclude."),
+    max_file_bytes: int = typer.Option(
+        1_000_000, "--max-file-bytes", help="Skip files larger than this."),
+    import_lines: int = typer.Option(
+        0, "--import-lines", help="Extract imports from the first N lines (0 = whole file)."),
+    # quality
+    no_quality: bool = typer.Option(
+        False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter."),
+    max_line_length: int = typer.Option(
+        1000, "--max-line-length", help="Skip files with a longer line (minified)."),
+    max_mean_line_length: float = typer.Option(
+        100.0, "--max-mean-line-length", help="Skip files with a longer mean line (minified)."),
+    min_alnum_fraction: float = typer.Option(
+        0.25, "--min-alnum-fraction", help="Skip files with less alphanumeric content."),
+    # order
+    order: str = typer.Option(
+        "dependency", "--order", help="File order: dependency, alphabetical or random."),
+    seed: int = typer.Option(0, "--seed", help="Seed for FIM, random order and metadata."),
+    # examples
+    max_tokens: int = typer.Option(
+        8192, "--max-tokens", help="Token budget per example, counting every separator."),
+    min_tokens: int = typer.Option(
+        0, "--min-tokens", help="Drop examples with fewer tokens (counted)."),
+    tokenizer: Path | None = typer.Option(
+        None, "--tokenizer", help="A Hugging Face tokenizer.json: exact token counts."),
+    fmt: str = typer.Option(
+        "codegemma", "--format",
+        help="Output format: codegemma, starcoder2, qwen2.5, deepseek, plain, template."),
+    template: Path | None = typer.Option(
+        None, "--template", help="Template file for --format template."),
+    oversize: str = typer.Option(
+        "split", "--oversize", help="A file longer than the budget: split or skip."),
+    repo_metadata_rate: float = typer.Option(
+        0.5, "--repo-metadata-rate", help="starcoder2: probability of the repo-name header."),
+    fim_rate: float = typer.Option(
+        0.8, "--fim-rate", help="Probability that a file is FIM-transformed."),
+    spm_rate: float = typer.Option(
+        0.5, "--spm-rate", help="Probability of SPM (vs PSM) for a FIM-transformed file."),
+    no_grouping: bool = typer.Option(
+        False, "--no-grouping", help="Cut greedily instead of between least-related files."),
+    # hygiene
+    dedup: str = typer.Option("file", "--dedup", help="Deduplicate: file, repo or off."),
+    dedup_threshold: float = typer.Option(
+        0.7, "--dedup-threshold", help="Jaccard threshold for near duplicates."),
+    dedup_num_perm: int = typer.Option(
+        256, "--dedup-num-perm", help="MinHash permutations."),
+    dedup_ngram: int = typer.Option(5, "--dedup-ngram", help="Word n-gram size of shingles."),
+    decontaminate: list[str] = typer.Option(
+        [], "--decontaminate",
+        help="Evaluation set to decontaminate against: 'humaneval' or a JSONL/Parquet file "
+        "(repeatable)."),
+    decontaminate_column: str | None = typer.Option(
+        None, "--decontaminate-column", help="Column of strings in --decontaminate files."),
+    decontam_ngram: int = typer.Option(
+        10, "--decontam-ngram", help="n-gram size for decontamination."),
+    secrets: str = typer.Option(
+        "redact", "--secrets", help="Secrets and PII: redact, drop or off."),
+    # output
+    shard_bytes: int = typer.Option(
+        256 * 1024 * 1024, "--shard-bytes",
+        help="Start a new shard after a repository once a shard holds this much text."),
+    row_group_rows: int = typer.Option(1024, "--row-group-rows", help="Rows per row group."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="List every skipped or dropped file with its reason."),
+) -> None:
+    """Pack repositories into training examples, written as Parquet shards to --out."""
+    from codepack.run import OutputError, pack
+    from codepack.sources import InputError
+
+    unknown = sorted(set(lang) - set(language_names()))
+    if unknown:
+        fail(f"unknown --lang {', '.join(unknown)}; known: {', '.join(language_names())}")
+    _choice(order, ORDERS, "--order")
+    _choice(fmt, FORMATS, "--format")
+    _choice(oversize, ("split", "skip"), "--oversize")
+    _choice(dedup, ("file", "repo", "off"), "--dedup")
+    _choice(secrets, ("redact", "drop", "off"), "--secrets")
+    for value, option in ((fim_rate, "--fim-rate"), (spm_rate, "--spm-rate"),
+                          (repo_metadata_rate, "--repo-metadata-rate"),
+                          (dedup_threshold, "--dedup-threshold"),
+                          (min_alnum_fraction, "--min-alnum-fraction")):
+        _rate(value, option)
+    if max_tokens < 16:
+        fail("--max-tokens must be at least 16")
+    if fmt == "template" and template is None:
+        fail("--format template needs --template FILE")
+    if tokenizer is not None and not tokenizer.is_file():
+        fail(f"--tokenizer {tokenizer} is not a file")
+    if resume and overwrite:
+        fail("--resume and --overwrite exclude each other")
+
+    config = PackConfig(
+        scan=ScanConfig(
+            include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
+            max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
+            import_lines=import_lines,
+        ),
+        quality=QualityConfig(
+            enabled=not no_quality, max_line_length=max_line_length,
+            max_mean_line_length=max_mean_line_length, min_alnum_fraction=min_alnum_fraction,
+            min_tokens=min_tokens,
+        ),
+        hygiene=HygieneConfig(
+            dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
+            dedup_ngram=dedup_ngram, decontaminate=tuple(decontaminate),
+            decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
+            secrets=secrets,
+        ),
+        order=OrderConfig(order=order, seed=seed),
+        examples=ExampleConfig(
+            max_tokens=max_tokens, tokenizer=str(tokenizer) if tokenizer else None, format=fmt,
+            template=str(template) if template else None, oversize=oversize,
+            repo_metadata_rate=repo_metadata_rate, fim_rate=fim_rate, spm_rate=spm_rate,
+            seed=seed, grouping=not no_grouping,
+        ),
+        output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
+    )
+
+    progress = None if quiet else Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[repo]}"), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage: str, done: int, total: int, repo: str) -> None:
+        if progress is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total, repo="")
+        progress.update(tasks[stage], completed=done, repo=repo)
+
+    try:
+        if progress is not None:
+            progress.start()
+        try:
+            summary = pack(
+                [str(p) for p in paths], out, config, workers=workers or None,
+                single_repo=single_repo, overwrite=overwrite, resume=resume,
+                progress=on_progress,
+            )
+        finally:
+            if progress is not None:
+                progress.stop()
+    except (InputError, OutputError) as exc:
+        fail(str(exc))
+        return
+    except (ValueError, OSError) as exc:  # bad option values found by the library
+        fail(str(exc))
+        return
+
+    if verbose:
+        _print_dropped(out)
+    if not quiet:
+        _print_summary(summary.stats, summary.shards, out, summary.seconds)
+
+
+def _print_dropped(out: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(out / "dropped.parquet")
+    for row in table.to_pylist():
+        detail = f" ({row['detail']})" if row["detail"] else ""
+        err_console.print(f"{row['stage']:>13} {row['reason']:<22} {row['repo']}/{row['path']}"
+                          f"{detail}", highlight=False, markup=False)
+
+
+def _print_summary(stats: dict[str, int], shards: list[str], out: Path, seconds: float) -> None:
+    table = Table(title=f"codepack pack -> {out}", show_header=True, header_style="bold")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key in ("repos", "files_seen", "files_packed", "examples", "tokens", "bytes_packed",
+                "imports_found", "imports_resolved", "audit_rows"):
+        table.add_row(key, f"{stats.get(key, 0):,}")
+    for key in sorted(k for k in stats if k.startswith("skipped.")):
+        table.add_row(key, f"{stats[key]:,}")
+    table.add_row("shards", str(len(shards)))
+    table.add_row("seconds", f"{seconds:.1f}")
+    err_console.print(table)

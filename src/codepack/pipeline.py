@@ -1,0 +1,343 @@
+"""The stages of a run, as plain functions over records, independent of where they run.
+
+```
+repos ──scan──► RepoScan ──dedup (global)──► drops ──pack──► examples ──write──► Parquet
+```
+
+* ``scan_entries`` / ``scan_repo`` (per repository): read, classify, filter (quality,
+  decontamination, secrets), extract imports and declarations.
+* ``dedup.plan_dedup`` (global): exact and near duplicates across every repository.
+* ``pack_scan`` (per repository): resolve imports, order files, pair tests, cut examples, FIM.
+
+When deduplication is on, scanning and packing are two passes over the repositories: the
+first spills each ``RepoScan`` to the work folder and returns only the small dedup records,
+so memory holds signatures, never the corpus. With ``--dedup off`` each repository goes
+through scan and pack in one task and nothing is spilled.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from codepack import classify, dedup, filters, secrets
+from codepack.config import PackConfig
+from codepack.examples import build_examples
+from codepack.languages.extract import extract_declarations, extract_imports
+from codepack.order import order_files
+from codepack.records import (
+    Drop,
+    Example,
+    RepoScan,
+    SkippedFile,
+    SkipReason,
+    SourceFile,
+)
+from codepack.resolve import resolve_repo
+from codepack.sources import RepoSource, read_file_bytes, scan_tree
+from codepack.tokens import TokenCounter, load_counter
+
+# The stage that removed a file, by skip reason: the `stage` column of dropped.parquet.
+STAGE_OF_REASON: dict[str, str] = {
+    SkipReason.LOW_QUALITY: "quality",
+    SkipReason.CONTAMINATED: "decontaminate",
+    SkipReason.SECRETS: "secrets",
+    SkipReason.DUPLICATE: "dedup",
+    SkipReason.NEAR_DUPLICATE: "dedup",
+    SkipReason.OVERSIZE: "examples",
+    SkipReason.TOO_FEW_TOKENS: "examples",
+}
+
+
+@dataclass
+class RepoResult:
+    """What packing one repository produced: rows, audit entries and counters."""
+
+    index: int
+    name: str
+    examples: list[Example] = field(default_factory=list)
+    audit: list[Drop] = field(default_factory=list)
+    stats: Counter[str] = field(default_factory=Counter)
+
+
+# ---------------------------------------------------------------------------------------------
+# per-process resources (built once per worker, never pickled)
+
+
+@cache
+def _counter(tokenizer: str | None) -> TokenCounter:
+    return load_counter(tokenizer)
+
+
+@cache
+def _decontaminator(sources: tuple[str, ...], column: str | None, ngram: int):
+    if not sources:
+        return None
+    return filters.Decontaminator.from_sources(sources, column=column, ngram=ngram)
+
+
+# ---------------------------------------------------------------------------------------------
+# scan
+
+
+def scan_entries(
+    name: str,
+    entries: Iterable[tuple[str, bytes] | SkippedFile],
+    config: PackConfig,
+    aux: Mapping[str, str] | None = None,
+) -> RepoScan:
+    """Scan one repository given as ``(path, bytes)`` pairs (and pre-decided skips).
+
+    This is the single place a file's content is judged, whether it came from a folder, an
+    archive, a dataset record or memory.
+    """
+    scan = RepoScan(name=name, aux=dict(aux or {}))
+    hygiene = config.hygiene
+    decontaminator = _decontaminator(
+        tuple(hygiene.decontaminate), hygiene.decontaminate_column, hygiene.decontam_ngram
+    )
+    for entry in entries:
+        if isinstance(entry, SkippedFile):
+            scan.skipped.append(entry)
+            continue
+        path, data = entry
+        decided = classify.classify(path, data, config.scan, config.quality)
+        if isinstance(decided, SkippedFile):
+            scan.skipped.append(decided)
+            continue
+        language, text = decided
+        skip = _hygiene_skip(path, language, text, config, decontaminator)
+        if skip is not None:
+            scan.skipped.append(skip)
+            continue
+        redactions = 0
+        if hygiene.secrets != "off":
+            findings = secrets.scan(text, path)
+            if findings and hygiene.secrets == "drop":
+                kinds = ",".join(sorted({f.kind for f in findings}))
+                scan.skipped.append(SkippedFile(path, SkipReason.SECRETS, kinds))
+                continue
+            if findings:
+                text, findings = secrets.redact(text, path)
+                redactions = len(findings)
+                kinds = ",".join(sorted({f.kind for f in findings}))
+                scan.audit.append(Drop(name, path, "secrets", "redacted", kinds))
+        imports, parse_error = extract_imports(text, language, config.scan.import_lines)
+        scan.files.append(
+            SourceFile(
+                path=path,
+                language=language,
+                text=text,
+                n_bytes=len(data),
+                content_hash=dedup.content_hash(text) if hygiene.dedup != "off" else "",
+                imports=imports,
+                parse_error=parse_error,
+                redactions=redactions,
+                declarations=extract_declarations(text, language),
+            )
+        )
+    scan.files.sort(key=lambda f: f.path)
+    scan.skipped.sort(key=lambda s: s.path)
+    return scan
+
+
+def _hygiene_skip(
+    path: str, language: str, text: str, config: PackConfig, decontaminator
+) -> SkippedFile | None:
+    if config.quality.enabled:
+        reason = filters.quality_reason(text, language, config.quality)
+        if reason is not None:
+            return SkippedFile(path, SkipReason.LOW_QUALITY, reason)
+    if decontaminator is not None:
+        matched = decontaminator.check(text)
+        if matched is not None:
+            return SkippedFile(path, SkipReason.CONTAMINATED, matched)
+    return None
+
+
+def folder_entries(source: RepoSource, config: PackConfig):
+    """The entries of a repository folder, and its resolver config files."""
+    tree = scan_tree(source.root, config.scan)
+
+    def entries() -> Iterable[tuple[str, bytes] | SkippedFile]:
+        for item in tree.files:
+            if isinstance(item, SkippedFile):
+                yield item
+                continue
+            data = read_file_bytes(item, config.scan.max_file_bytes)
+            yield data if isinstance(data, SkippedFile) else (item.path, data)
+
+    return entries(), tree.aux
+
+
+def scan_repo(source: RepoSource, config: PackConfig) -> RepoScan:
+    """Scan a repository folder."""
+    entries, aux = folder_entries(source, config)
+    return scan_entries(source.name, entries, config, aux)
+
+
+# ---------------------------------------------------------------------------------------------
+# pack
+
+
+def pack_scan(
+    scan: RepoScan,
+    config: PackConfig,
+    drops: Mapping[str, Drop] | None = None,
+    index: int = 0,
+) -> RepoResult:
+    """Order and cut one scanned repository into examples.
+
+    ``drops`` maps paths removed by the global dedup stage to their audit record; those files
+    leave the repository before its graph is built (their edges go with them).
+    """
+    result = RepoResult(index=index, name=scan.name)
+    stats = result.stats
+    stats["repos"] = 1
+    stats["files_seen"] = len(scan.files) + len(scan.skipped)
+    drops = drops or {}
+    whole_repo = drops.get("*")  # --dedup repo: the repository duplicates another one
+    files: list[SourceFile] = []
+    for f in scan.files:
+        drop = drops.get(f.path)
+        if whole_repo is not None:
+            drop = Drop(scan.name, f.path, whole_repo.stage, whole_repo.reason, whole_repo.detail)
+        if drop is None:
+            files.append(f)
+        else:
+            scan.skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
+            result.audit.append(drop)
+    result.audit.extend(scan.audit)
+
+    by_path = {f.path: f for f in files}
+    resolution = resolve_repo(
+        [(f.path, f.language, f.imports) for f in files],
+        scan.aux,
+        declarations={f.path: f.declarations for f in files if f.declarations},
+    )
+    stats["imports_found"] += sum(len(f.imports) for f in files)
+    stats["imports_unresolved"] += len(resolution.unresolved)
+    stats["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
+    stats["parse_errors"] += sum(1 for f in files if f.parse_error)
+    stats["files_redacted"] += sum(1 for f in files if f.redactions)
+
+    ordered = order_files(
+        [f.path for f in files],
+        {f.path: f.language for f in files},
+        resolution.edges,
+        config.order,
+        repo=scan.name,
+    )
+    for key, value in ordered.stats.items():
+        stats[f"graph.{key}"] += value
+
+    examples, example_drops = build_examples(
+        scan.name,
+        [(p, by_path[p.path].language, by_path[p.path].text) for p in ordered.placed],
+        ordered.gaps,
+        config.examples,
+        config.quality.min_tokens,
+        _counter(config.examples.tokenizer),
+    )
+    dropped_late = {d.path for d in example_drops}
+    for d in example_drops:
+        scan.skipped.append(SkippedFile(d.path, SkipReason(d.reason), d.detail))
+    result.audit.extend(example_drops)
+    result.examples = examples
+
+    for skipped in scan.skipped:
+        stats[f"skipped.{skipped.reason.value}"] += 1
+        stage = STAGE_OF_REASON.get(skipped.reason)
+        if stage is None:  # scan-stage skips are audited too: every file is accounted for
+            result.audit.append(Drop(scan.name, skipped.path, "scan", skipped.reason.value,
+                                     skipped.detail))
+        elif stage not in ("dedup", "examples"):
+            result.audit.append(Drop(scan.name, skipped.path, stage, skipped.reason.value,
+                                     skipped.detail))
+    packed = [f for f in files if f.path not in dropped_late]
+    stats["files_packed"] += len(packed)
+    stats["bytes_packed"] += sum(f.n_bytes for f in packed)
+    stats["examples"] += len(examples)
+    stats["tokens"] += sum(e.n_tokens for e in examples)
+    for e in examples:
+        for piece in e.pieces:
+            stats[f"fim.{piece.fim}"] += 1
+            if piece.part == 0:
+                stats[f"files_by_language.{piece.language}"] += 1
+        for lang in {p.language for p in e.pieces}:
+            stats[f"examples_with_language.{lang}"] += 1
+        # tokens are attributed to the example's languages in proportion to its pieces
+        for piece in e.pieces:
+            stats[f"tokens_by_language.{piece.language}"] += e.n_tokens // max(1, len(e.pieces))
+    result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# dedup glue
+
+
+def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]:
+    """The small per-file records the global dedup stage needs (no text)."""
+    hygiene = config.hygiene
+    n_files = len(scan.files)
+    records = []
+    for f in scan.files:
+        signature = dedup.minhash_signature(
+            f.text, num_perm=hygiene.dedup_num_perm, ngram=hygiene.dedup_ngram
+        )
+        records.append(
+            dedup.DedupRecord(
+                repo=scan.name,
+                path=f.path,
+                content_hash=f.content_hash,
+                signature=None if signature is None else signature.tobytes(),
+                repo_n_files=n_files,
+                n_bytes=f.n_bytes,
+            )
+        )
+    return records
+
+
+def spill(scan: RepoScan, path: Path) -> None:
+    """Write a scan to the work folder atomically (a resumed run can reuse it)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(scan, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def unspill(path: Path) -> RepoScan:
+    with path.open("rb") as fh:
+        return pickle.load(fh)
+
+
+def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Drop]]:
+    """Global dedup drops, grouped by repository for shipping to pack tasks."""
+    grouped: dict[str, dict[str, Drop]] = {}
+    for (repo, path), drop in sorted(drops.items()):
+        grouped.setdefault(repo, {})[path] = drop
+    return grouped
+
+
+def merge_stats(total: Counter[str], part: Mapping[str, int]) -> None:
+    for key, value in part.items():
+        total[key] += value
+
+
+def sorted_stats(stats: Mapping[str, int]) -> dict[str, int]:
+    return {k: int(stats[k]) for k in sorted(stats)}
+
+
+__all__ = [
+    "RepoResult",
+    "dedup_records",
+    "folder_entries",
+    "pack_scan",
+    "scan_entries",
+    "scan_repo",
+]

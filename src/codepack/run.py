@@ -1,0 +1,301 @@
+"""A whole ``codepack pack`` run: repositories in, Parquet shards, audit and manifest out.
+
+The run is split into numbered repository tasks. Pack results are consumed in repository
+order and shards close only at repository boundaries, so the bytes written do not depend on
+the number of workers, and an interrupted run can be resumed after its last finished shard.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from codepack import __version__, dedup
+from codepack.config import PackConfig
+from codepack.executors.local import default_workers, map_ordered
+from codepack.pipeline import (
+    RepoResult,
+    dedup_records,
+    group_drops,
+    merge_stats,
+    pack_scan,
+    scan_repo,
+    sorted_stats,
+    spill,
+    unspill,
+)
+from codepack.records import Drop
+from codepack.sources import RepoSource, discover_repos
+from codepack.writer import (
+    DROPPED_SCHEMA,
+    ShardWriter,
+    atomic_write_text,
+    drops_to_table,
+    read_markers,
+    shard_name,
+    write_manifest,
+)
+
+WORK_DIR = ".codepack-work"
+RUN_FILE = ".codepack-run.json"
+# files a run writes into --out; --overwrite removes exactly these and nothing else
+OWNED_PATTERNS = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet",
+                  ".dropped*", ".audit-*", RUN_FILE, "README.md", "plots")
+
+ProgressFn = Callable[[str, int, int, str], None]
+
+
+class OutputError(ValueError):
+    """The output folder cannot be used as asked (not empty, or a resume that does not match)."""
+
+
+@dataclass
+class RunSummary:
+    """What a run did: its output files and every count of the manifest."""
+
+    out: Path
+    shards: list[str]
+    stats: dict[str, int]
+    audit_rows: int
+    seconds: float
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    source: RepoSource
+    config: PackConfig
+    work: str | None  # work folder for spilled scans (two-pass dedup), None for one pass
+    drops: tuple[tuple[str, Drop], ...] = ()
+
+
+def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
+    """Pass 1 with dedup on: scan, spill, hand back only the dedup records."""
+    assert task.work is not None
+    work = Path(task.work)
+    scan_file = work / f"scan-{task.index:08d}.pkl"
+    records_file = work / f"scan-{task.index:08d}.records.pkl"
+    if scan_file.is_file() and records_file.is_file():  # finished in an interrupted run
+        import pickle
+
+        with records_file.open("rb") as fh:
+            return task.index, pickle.load(fh)
+    scan = scan_repo(task.source, task.config)
+    if task.config.hygiene.dedup == "repo":
+        records = [dedup.repo_dedup_record(scan, task.config.hygiene)]
+    else:
+        records = dedup_records(scan, task.config)
+    spill(scan, scan_file)
+    import pickle
+
+    tmp = records_file.with_name(f".{records_file.name}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(records_file)
+    return task.index, records
+
+
+def _pack_task(task: _Task) -> RepoResult:
+    """Pass 2 (or the only pass): pack one repository."""
+    if task.work is not None:
+        scan_file = Path(task.work) / f"scan-{task.index:08d}.pkl"
+        scan = unspill(scan_file)
+    else:
+        scan = scan_repo(task.source, task.config)
+    return pack_scan(scan, task.config, dict(task.drops), index=task.index)
+
+
+def _prepare_out(out: Path, overwrite: bool, resume: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    if resume:
+        return
+    present = [p for p in out.iterdir()]
+    if not present:
+        return
+    if not overwrite:
+        raise OutputError(
+            f"output folder {out} is not empty; pass --overwrite to replace codepack's files "
+            "in it, or --resume to finish an interrupted run"
+        )
+    owned = {p for pattern in OWNED_PATTERNS for p in out.glob(pattern)}
+    owned.add(out / WORK_DIR)
+    for path in owned:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
+
+
+def _run_identity(sources: Sequence[RepoSource], config: PackConfig) -> dict[str, Any]:
+    return {
+        "codepack_version": __version__,
+        "config": config.to_dict(),
+        "repos": [s.name for s in sources],
+    }
+
+
+def _check_resume(out: Path, identity: dict[str, Any]) -> None:
+    run_file = out / RUN_FILE
+    if not run_file.is_file():
+        return
+    earlier = json.loads(run_file.read_text(encoding="utf-8"))
+    if earlier != identity:
+        raise OutputError(
+            "--resume: the output folder was written by a run with other inputs, options or "
+            "codepack version; use --overwrite to start again"
+        )
+
+
+def pack(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    config: PackConfig | None = None,
+    *,
+    workers: int | None = None,
+    single_repo: bool = False,
+    overwrite: bool = False,
+    resume: bool = False,
+    progress: ProgressFn | None = None,
+) -> RunSummary:
+    """Pack folders of repositories into Parquet shards under ``out``.
+
+    Returns a summary whose ``stats`` are also written to ``manifest.json``.
+    """
+    started = time.monotonic()
+    config = config or PackConfig()
+    workers = workers or default_workers()
+    sources = discover_repos(paths, single_repo=single_repo)
+    out = Path(out)
+    _prepare_out(out, overwrite, resume)
+    identity = _run_identity(sources, config)
+    if resume:
+        _check_resume(out, identity)
+    atomic_write_text(out / RUN_FILE, json.dumps(identity, sort_keys=True))
+
+    finished = read_markers(out) if resume else []
+    first_todo = finished[-1].last_repo + 1 if finished else 0
+    total = len(sources)
+    note = progress or (lambda stage, done, total, repo: None)
+
+    two_pass = config.hygiene.dedup != "off"
+    work = out / WORK_DIR
+    drops_by_repo: dict[str, dict[str, Drop]] = {}
+    dedup_stats: Counter[str] = Counter()
+    if two_pass:
+        work.mkdir(exist_ok=True)
+        scan_tasks = [_Task(i, s, config, str(work)) for i, s in enumerate(sources)]
+        records: list[dedup.DedupRecord] = []
+        for done, (_, recs) in enumerate(map_ordered(_scan_task, scan_tasks, workers), 1):
+            records.extend(recs)
+            note("scan", done, total, sources[done - 1].name)
+        if config.hygiene.dedup == "repo":
+            repo_drops = dedup.plan_repo_dedup(records, config.hygiene)
+            drops_by_repo = {repo: {"*": d} for repo, d in repo_drops.items()}
+            dedup_stats["dedup.repos_dropped"] = len(repo_drops)
+        else:
+            plan = dedup.plan_dedup(records, config.hygiene)
+            drops_by_repo = group_drops(plan)
+            dedup_stats["dedup.files_exact"] = sum(
+                1 for d in plan.values() if d.reason == "duplicate")
+            dedup_stats["dedup.files_near"] = sum(
+                1 for d in plan.values() if d.reason == "near_duplicate")
+        del records
+
+    pack_tasks = [
+        _Task(i, s, config, str(work) if two_pass else None,
+              tuple(sorted(drops_by_repo.get(s.name, {}).items())))
+        for i, s in enumerate(sources)
+        if i >= first_todo
+    ]
+    writer = ShardWriter(out, config.output, first_shard=len(finished))
+    audit_dir = out
+    for result in map_ordered(_pack_task, pack_tasks, workers):
+        writer.add_repo(result.index, result.examples, result.audit, dict(result.stats))
+        if two_pass:
+            for suffix in (".pkl", ".records.pkl"):
+                (work / f"scan-{result.index:08d}{suffix}").unlink(missing_ok=True)
+        note("pack", result.index + 1, total, result.name)
+    writer.close_shard()
+    shards = finished + writer.shards
+
+    stats: Counter[str] = Counter()
+    for shard in shards:
+        merge_stats(stats, shard.stats)
+    merge_stats(stats, dedup_stats)
+    audit_rows = _merge_audit(audit_dir, [s.index for s in shards])
+    stats["audit_rows"] = audit_rows
+    if work.exists():
+        shutil.rmtree(work, ignore_errors=True)
+
+    manifest = {
+        "codepack_version": __version__,
+        "schema_version": 1,
+        "python": sys.version.split()[0],
+        "dependencies": _dependency_versions(),
+        "config": config.to_dict(),
+        "inputs": [str(p) for p in paths],
+        "repos": total,
+        "stats": sorted_stats(stats),
+        "shards": [s.to_dict() for s in shards],
+        "token_counter": _counter_info(config),
+    }
+    write_manifest(out, manifest)
+    return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
+                      time.monotonic() - started, manifest)
+
+
+def _merge_audit(out: Path, shard_indices: Sequence[int]) -> int:
+    """Concatenate the per-shard audit parts into ``dropped.parquet``.
+
+    The parts stay (hidden, beside their shard markers) so that ``--resume`` of a finished or
+    interrupted run can rebuild the same file.
+    """
+    parts = [out / f".audit-{i:05d}.parquet" for i in shard_indices]
+    tmp = out / ".dropped.parquet.tmp"
+    rows = 0
+    with pq.ParquetWriter(tmp, DROPPED_SCHEMA, compression="zstd") as writer:
+        for part in parts:
+            if part.is_file():
+                table = pq.read_table(part)
+                rows += table.num_rows
+                writer.write_table(table)
+        if rows == 0:
+            writer.write_table(drops_to_table([]))
+    tmp.replace(out / "dropped.parquet")
+    return rows
+
+
+def _dependency_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    names = ["pyarrow", "networkx", "datasketch", "xxhash", "numpy", "pathspec", "tree-sitter",
+             "tokenizers", "detect-secrets", "typer"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "missing"
+    return found
+
+
+def _counter_info(config: PackConfig) -> dict[str, Any]:
+    from codepack.pipeline import _counter
+
+    counter = _counter(config.examples.tokenizer)
+    return {"name": counter.name, "exact": bool(counter.exact)}
+
+
+__all__ = ["OutputError", "RunSummary", "pack", "shard_name"]
