@@ -17,9 +17,9 @@ from typing import Any
 from codepack import dedup
 from codepack.config import PackConfig
 from codepack.pipeline import RepoResult, dedup_records, pack_scan, scan_entries, scan_repo
-from codepack.records import Example, RepoScan, SkippedFile
+from codepack.records import Example, RepoScan
 from codepack.resolve import resolve_repo
-from codepack.sources import discover_repos
+from codepack.sources import discover_repos, is_aux_file
 
 
 def scan_files(
@@ -34,17 +34,17 @@ def scan_files(
     they are picked out into ``aux`` as the folder walker does.
     """
     config = config or PackConfig()
-    from codepack.sources import AUX_FILE_NAMES
-
     aux = dict(aux or {})
-    entries: list[tuple[str, bytes] | SkippedFile] = []
+    entries: list[tuple[str, bytes]] = []
     for path, content in files:
         data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        if path.rsplit("/", 1)[-1] in AUX_FILE_NAMES and isinstance(content, str):
-            aux[path] = content
-            continue
+        if is_aux_file(path):
+            try:
+                aux[path] = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
         entries.append((path, data))
-    entries.sort(key=lambda e: e[0] if isinstance(e, tuple) else e.path)
+    entries.sort(key=lambda e: e[0])
     return scan_entries(name, entries, config, aux)
 
 

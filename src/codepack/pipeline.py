@@ -168,6 +168,10 @@ def folder_entries(source: RepoSource, config: PackConfig):
             if isinstance(item, SkippedFile):
                 yield item
                 continue
+            by_name = classify.classify_path(item.path, config.scan)
+            if by_name is not None:  # images, docs, lock files: decided without reading
+                yield by_name
+                continue
             data = read_file_bytes(item, config.scan.max_file_bytes)
             yield data if isinstance(data, SkippedFile) else (item.path, data)
 
