@@ -252,6 +252,9 @@ def pack(
         "token_counter": _counter_info(config),
     }
     write_manifest(out, manifest)
+    from codepack.card import write_card  # dataset card README.md + plots/ (codepack[report])
+    from codepack.stats import collect
+    write_card(out, collect(out), manifest, None)
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
 
