@@ -57,6 +57,9 @@ class HygieneConfig:
     dedup_threshold: float = 0.7
     dedup_num_perm: int = 256
     dedup_ngram: int = 5
+    # files with fewer code tokens are exempt: package markers and one-line re-export stubs
+    # are structure, not content, and dropping them breaks their repository's imports
+    dedup_min_tokens: int = 10
     decontaminate: tuple[str, ...] = ()  # files (JSONL/Parquet) and/or "humaneval"
     decontaminate_column: str | None = None  # column of strings in those files
     decontam_ngram: int = 10

@@ -286,20 +286,23 @@ def pack_scan(
 
 
 def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]:
-    """The small per-file records the global dedup stage needs (no text)."""
+    """The small per-file records the global dedup stage needs (no text).
+
+    Files with fewer than ``dedup_min_tokens`` code tokens get no record: they are never
+    dropped as duplicates (see ``HygieneConfig``).
+    """
     hygiene = config.hygiene
     n_files = len(scan.files)
     records = []
     for f in scan.files:
-        signature = dedup.minhash_signature(
-            f.text, num_perm=hygiene.dedup_num_perm, ngram=hygiene.dedup_ngram
-        )
+        if len(dedup.code_tokens(f.text)) < hygiene.dedup_min_tokens:
+            continue
         records.append(
             dedup.DedupRecord(
                 repo=scan.name,
                 path=f.path,
-                content_hash=f.content_hash,
-                signature=None if signature is None else signature.tobytes(),
+                content_hash=f.content_hash or dedup.content_hash(f.text),
+                signature=dedup.file_signature(f.text, hygiene),
                 repo_n_files=n_files,
                 n_bytes=f.n_bytes,
             )

@@ -1,0 +1,561 @@
+"""Exact and near-duplicate detection: the global stage between scan and pack.
+
+Two files are *exact* duplicates when their normalised text hashes equal, and *near*
+duplicates when the MinHash estimate of the Jaccard similarity of their token 5-gram sets
+reaches ``HygieneConfig.dedup_threshold`` (BigCode's recipe for The Stack).
+
+The scan stage turns every file into a small :class:`DedupRecord` (hash + a packed
+signature, about 1 KiB, never the shingles), so the global stage holds signatures only. The
+near-duplicate search is split into pure functions so a distributed executor can run the
+same steps at scale::
+
+    band_keys(signature)        map:     record -> LSH band keys (band_key_matrix: batched)
+    bucket_edges(members)       reduce:  one LSH bucket -> verified similar pairs
+    join_clusters(edges)        driver:  union-find over the verified pairs
+    resolve_cluster(members)    map:     one cluster -> {dropped: survivor}
+
+Candidate pairs are *verified*: a pair becomes an edge only when its estimated Jaccard
+similarity reaches the threshold, and inside a cluster every dropped file must itself be
+similar to the survivor it is dropped for (see :func:`resolve_cluster`), so chains
+A ~ B ~ C never drop C for an A it does not resemble.
+
+Survivors are chosen deterministically, independent of input order: the copy in the
+repository with more files, then the smallest ``(repo, path)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xxhash
+
+from codepack.config import HygieneConfig
+from codepack.records import Drop, SkipReason
+
+if TYPE_CHECKING:
+    from codepack.records import RepoScan
+
+#: Seed of the MinHash permutations (datasketch's default). Signatures made with different
+#: seeds cannot be compared, so it is fixed rather than configurable.
+MINHASH_SEED = 1
+#: Signature dtype: datasketch's default "affine32" scheme, little-endian so packed bytes
+#: mean the same on every machine.
+SIGNATURE_DTYPE = np.dtype("<u4")
+
+_TOKEN_RE = re.compile(r"[A-Za-z_0-9]+")
+_CHUNK = 512  # shingles per block: a (512 x num_perm) uint32 temporary stays in L2 cache
+_U32 = np.uint32
+_U64 = np.uint64
+_NGRAM_BASE = _U64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the n-gram polynomial
+
+Key = tuple[str, str]  # (repo, path)
+Rank = tuple[int, str, str]  # (-repo_n_files, repo, path): smaller is preferred
+
+
+# ---------------------------------------------------------------------------------------------
+# hashing
+
+
+def normalize_for_hash(text: str) -> str:
+    """Normalise what editors and checkouts change without changing the code.
+
+    Line endings become ``\\n``, trailing whitespace is stripped from every line, and a
+    leading byte-order mark and trailing blank lines are dropped, so a CRLF checkout or a
+    missing final newline does not hide an exact duplicate.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
+
+
+def content_hash(text: str) -> str:
+    """xxh3-128 hex digest of the normalised text (exact-duplicate key)."""
+    data = normalize_for_hash(text).encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_128_hexdigest(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# MinHash signatures
+
+
+def code_tokens(text: str) -> list[str]:
+    """Identifier/number tokens: punctuation and layout do not make files different."""
+    return _TOKEN_RE.findall(text)
+
+
+def ngram_hashes(tokens: Sequence[str], ngram: int) -> np.ndarray:
+    """64-bit hash of every token ``ngram``-gram, in position order (one per start index).
+
+    Each distinct token is hashed once (xxh3-64); an n-gram's hash is a polynomial of its
+    tokens' hashes computed with vectorised uint64 arithmetic, so no n-gram string is built.
+    """
+    if ngram < 1 or len(tokens) < ngram:
+        return np.empty(0, dtype=_U64)
+    token_hash = xxhash.xxh3_64_intdigest
+    memo = {token: token_hash(token.encode("utf-8", "surrogatepass")) for token in set(tokens)}
+    values = np.fromiter(map(memo.__getitem__, tokens), dtype=_U64, count=len(tokens))
+    n_grams = len(tokens) - ngram + 1
+    combined = values[:n_grams].copy()
+    for offset in range(1, ngram):
+        combined *= _NGRAM_BASE
+        combined ^= values[offset : offset + n_grams]
+    return combined
+
+
+def shingle_hashes(tokens: Sequence[str], ngram: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the token n-grams: the set MinHash summarises."""
+    combined = ngram_hashes(tokens, ngram)
+    combined ^= combined >> _U64(32)  # fold the high half in before truncating
+    return np.unique(combined.astype(_U32))
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (odd ``a``), bit for bit."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=_U32) * _U32(2) + _U32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=_U32)
+    return a, b
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch pre-mixes inputs with it)."""
+    values = values ^ (values >> _U32(16))
+    values = values * _U32(0x85EBCA6B)
+    values = values ^ (values >> _U32(13))
+    values = values * _U32(0xC2B2AE35)
+    return values ^ (values >> _U32(16))
+
+
+def minhash_from_hashes(hashes: np.ndarray, num_perm: int, seed: int = MINHASH_SEED) -> np.ndarray:
+    """MinHash signature of a set of 32-bit element hashes.
+
+    Same values as ``datasketch.MinHash(num_perm, seed, scheme="affine32")`` fed the same
+    hashes, so a signature can be wrapped in ``datasketch.LeanMinHash`` if wanted. Work is
+    done in blocks of shingles so memory stays bounded for huge files.
+    """
+    a, b = _permutations(num_perm, seed)
+    signature = np.full(num_perm, np.iinfo(_U32).max, dtype=_U32)
+    mixed = _fmix32(np.asarray(hashes, dtype=_U32))
+    for start in range(0, len(mixed), _CHUNK):
+        block = mixed[start : start + _CHUNK, None]
+        np.minimum(signature, (block * a + b).min(axis=0), out=signature)
+    return signature.astype(SIGNATURE_DTYPE, copy=False)
+
+
+def minhash_signature(
+    text: str, num_perm: int = 256, ngram: int = 5, seed: int = MINHASH_SEED
+) -> np.ndarray | None:
+    """MinHash signature (``num_perm`` little-endian uint32) of the text's token n-grams.
+
+    Returns ``None`` for a file with fewer tokens than ``ngram``: a handful of tokens has too
+    few shingles for a meaningful similarity estimate (BigCode skips such files too), so only
+    exact dedup applies to it.
+    """
+    hashes = shingle_hashes(code_tokens(text), ngram)
+    if hashes.size == 0:
+        return None
+    return minhash_from_hashes(hashes, num_perm, seed)
+
+
+def file_signature(text: str, config: HygieneConfig) -> bytes | None:
+    """Packed signature of a file with the configured permutations and n-gram size."""
+    signature = minhash_signature(text, config.dedup_num_perm, config.dedup_ngram)
+    return None if signature is None else signature.tobytes()
+
+
+def signature_from_bytes(data: bytes) -> np.ndarray:
+    """Inverse of ``signature.tobytes()``."""
+    return np.frombuffer(data, dtype=SIGNATURE_DTYPE)
+
+
+def merge_signatures(signatures: Iterable[np.ndarray | None]) -> np.ndarray | None:
+    """Signature of the union of several sets: the element-wise minimum.
+
+    This is how a repository's signature is made from its files' (``--dedup repo``) without
+    ever holding the repository's concatenated text.
+    """
+    merged: np.ndarray | None = None
+    for signature in signatures:
+        if signature is None:
+            continue
+        merged = signature.copy() if merged is None else np.minimum(merged, signature)
+    return merged
+
+
+def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Fraction of equal signature positions: MinHash's Jaccard similarity estimate."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+# ---------------------------------------------------------------------------------------------
+# records
+
+
+@dataclass(slots=True)
+class DedupRecord:
+    """What the global stage needs to know about one file: no text, no shingles."""
+
+    repo: str
+    path: str
+    content_hash: str
+    signature: bytes | None  # packed little-endian uint32 MinHash, None for tiny files
+    repo_n_files: int
+    n_bytes: int
+
+
+@dataclass(slots=True)
+class RepoDedupRecord:
+    """One repository as a single document (``--dedup repo``, DeepSeek-Coder's choice)."""
+
+    repo: str
+    n_files: int
+    signature: bytes | None  # MinHash of the union of the repository's file shingles
+    content_hash: str = ""  # hash of the sorted file hashes: identical forks match exactly
+
+
+def dedup_record(
+    repo: str, path: str, text: str, repo_n_files: int, config: HygieneConfig
+) -> DedupRecord:
+    """The record the scan stage emits for one kept file."""
+    return DedupRecord(
+        repo=repo,
+        path=path,
+        content_hash=content_hash(text),
+        signature=file_signature(text, config),
+        repo_n_files=repo_n_files,
+        n_bytes=len(text.encode("utf-8", "surrogatepass")),
+    )
+
+
+def repo_dedup_record(scan: RepoScan, config: HygieneConfig) -> RepoDedupRecord:
+    """The ``--dedup repo`` record of a scanned repository.
+
+    The signature is the union of the files' shingle sets (n-grams never span two files, so
+    it does not depend on file order); the exact key hashes the sorted file hashes, so a
+    fork that only renamed or moved files is still an exact duplicate.
+    """
+    hashes = sorted(f.content_hash or content_hash(f.text) for f in scan.files)
+    signature = merge_signatures(
+        minhash_signature(f.text, config.dedup_num_perm, config.dedup_ngram) for f in scan.files
+    )
+    return RepoDedupRecord(
+        repo=scan.name,
+        n_files=len(scan.files),
+        signature=None if signature is None else signature.tobytes(),
+        content_hash=xxhash.xxh3_128_hexdigest("\n".join(hashes).encode()) if hashes else "",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# LSH: pure steps, usable by a distributed executor
+
+
+def _integrate(values: np.ndarray, points: np.ndarray) -> float:
+    """Trapezoidal rule (numpy renamed ``trapz`` to ``trapezoid`` across versions)."""
+    return float(((values[1:] + values[:-1]) * np.diff(points)).sum() / 2)
+
+
+@cache
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) minimising false positives + false negatives around ``threshold``.
+
+    Same criterion and weights (0.5/0.5) as ``datasketch.MinHashLSH``, integrated
+    numerically here so no private datasketch API is needed.
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"dedup threshold must be in (0, 1), got {threshold}")
+    if num_perm < 1:
+        raise ValueError(f"dedup num_perm must be positive, got {num_perm}")
+    below = np.linspace(0.0, threshold, 513)
+    above = np.linspace(threshold, 1.0, 513)
+    best, best_error = (1, 1), float("inf")
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            false_pos = _integrate(1 - (1 - below**rows) ** bands, below)
+            false_neg = _integrate((1 - above**rows) ** bands, above)
+            error = 0.5 * false_pos + 0.5 * false_neg
+            if error < best_error:
+                best, best_error = (bands, rows), error
+    return best
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer: spreads every input bit over the whole key."""
+    values = values ^ (values >> _U64(30))
+    values = values * _U64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> _U64(27))
+    values = values * _U64(0x94D049BB133111EB)
+    return values ^ (values >> _U64(31))
+
+
+def band_key_matrix(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """64-bit bucket keys of many signatures at once: an ``(n, bands)`` uint64 array.
+
+    Two signatures share a band's key exactly when that band's ``rows`` values are equal
+    (up to 64-bit hash collisions); the band index is mixed in so bands never share keys.
+    """
+    n = signatures.shape[0]
+    block = signatures[:, : bands * rows].reshape(n, bands, rows).astype(_U64)
+    keys = np.tile(np.arange(1, bands + 1, dtype=_U64) * _NGRAM_BASE, (n, 1))
+    for row in range(rows):
+        keys *= _NGRAM_BASE
+        keys ^= block[:, :, row]
+    return _mix64(keys)
+
+
+def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
+    """The bucket key of each band of one signature (same keys as ``band_key_matrix``)."""
+    return band_key_matrix(signature[None, :], bands, rows)[0].tolist()
+
+
+def bucket_edges(
+    members: Iterable[tuple[Rank, np.ndarray]], threshold: float
+) -> list[tuple[Rank, Rank]]:
+    """Verified similar pairs among the members of one LSH bucket.
+
+    Members are taken in preference order; each is compared with the bucket's current
+    representatives (vectorised) and linked to every one it resembles, or becomes a new
+    representative. Large buckets of near-identical files so cost O(size), not O(size^2).
+    """
+    ordered = sorted(members, key=lambda item: item[0])
+    edges: list[tuple[Rank, Rank]] = []
+    rep_ranks: list[Rank] = []
+    rep_sigs: list[np.ndarray] = []
+    for rank, signature in ordered:
+        if rep_sigs:
+            similarity = (np.vstack(rep_sigs) == signature).mean(axis=1)
+            similar = np.flatnonzero(similarity >= threshold)
+            if similar.size:
+                edges.extend((rep_ranks[i], rank) for i in similar.tolist())
+                continue
+        rep_ranks.append(rank)
+        rep_sigs.append(signature)
+    return edges
+
+
+def join_clusters(edges: Iterable[tuple[Rank, Rank]]) -> list[list[Rank]]:
+    """Connected components of the verified edges (union-find), each sorted, sorted."""
+    parent: dict[Rank, Rank] = {}
+
+    def find(node: Rank) -> Rank:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:  # the preferred node becomes the root
+            if root_b < root_a:
+                root_a, root_b = root_b, root_a
+            parent[root_b] = root_a
+    clusters: dict[Rank, list[Rank]] = defaultdict(list)
+    for node in parent:
+        clusters[find(node)].append(node)
+    return sorted(sorted(members) for members in clusters.values())
+
+
+def resolve_cluster(
+    members: Iterable[tuple[Rank, np.ndarray]], threshold: float
+) -> dict[Rank, Rank]:
+    """Which members of one cluster are dropped, and for which survivor.
+
+    Greedy in preference order: a member similar (>= threshold) to an already kept member is
+    dropped for the most similar one (ties: the preferred one); otherwise it is kept. Every
+    drop is thus verified directly against its survivor, which stops transitive chains.
+    """
+    kept_ranks: list[Rank] = []
+    kept_sigs: list[np.ndarray] = []
+    dropped: dict[Rank, Rank] = {}
+    for rank, signature in sorted(members, key=lambda item: item[0]):
+        if kept_sigs:
+            similarity = (np.vstack(kept_sigs) == signature).mean(axis=1)
+            best = int(np.argmax(similarity))  # first maximum = preferred survivor on ties
+            if similarity[best] >= threshold:
+                dropped[rank] = kept_ranks[best]
+                continue
+        kept_ranks.append(rank)
+        kept_sigs.append(signature)
+    return dropped
+
+
+def _buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
+    """Row indices sharing a key, for every key held by more than one row (vectorised)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(keys)]))
+    for group in np.flatnonzero(ends - starts > 1).tolist():
+        yield np.sort(order[starts[group] : ends[group]])
+
+
+def near_duplicates(
+    signatures: Mapping[Rank, np.ndarray], threshold: float, num_perm: int
+) -> dict[Rank, Rank]:
+    """All near-duplicate drops among ``signatures``: dropped rank -> survivor rank.
+
+    Bands are bucketed one at a time with a sort over the band's key column, so memory is
+    the stacked signatures plus one key column, never a dict of every band key.
+    """
+    if len(signatures) < 2:
+        return {}
+    bands, rows = lsh_params(threshold, num_perm)
+    ranks = sorted(signatures)
+    matrix = np.vstack([signatures[rank] for rank in ranks])
+    keys = band_key_matrix(matrix, bands, rows)
+    edges: set[tuple[Rank, Rank]] = set()
+    for band in range(bands):
+        for members in _buckets(keys[:, band]):
+            bucket = [(ranks[i], matrix[i]) for i in members.tolist()]
+            edges.update(bucket_edges(bucket, threshold))
+    dropped: dict[Rank, Rank] = {}
+    position = {rank: i for i, rank in enumerate(ranks)}
+    for cluster in join_clusters(sorted(edges)):
+        members = ((rank, matrix[position[rank]]) for rank in cluster)
+        dropped.update(resolve_cluster(members, threshold))
+    return dropped
+
+
+# ---------------------------------------------------------------------------------------------
+# plans
+
+
+def _rank(repo: str, path: str, repo_n_files: int) -> Rank:
+    return (-repo_n_files, repo, path)
+
+
+def _label(rank: Rank) -> str:
+    return f"{rank[1]}/{rank[2]}" if rank[2] else rank[1]
+
+
+def _parse_signature(data: bytes | None, num_perm: int) -> np.ndarray | None:
+    """A stored signature, or None when it is absent or was made with another num_perm."""
+    if data is None or len(data) != num_perm * SIGNATURE_DTYPE.itemsize:
+        return None
+    return signature_from_bytes(data)
+
+
+def _plan(
+    items: Iterable[tuple[Rank, str, bytes | None]], config: HygieneConfig
+) -> dict[Rank, tuple[str, Rank]]:
+    """Shared core of both plans: dropped rank -> (reason, survivor rank).
+
+    Items are (rank, exact key, packed signature). Exact duplicates go first; near-duplicate
+    search runs over the exact survivors only, and an exact duplicate whose survivor is then
+    dropped as a near duplicate is re-pointed at the final survivor.
+    """
+    by_hash: dict[str, list[Rank]] = defaultdict(list)
+    packed: dict[Rank, bytes | None] = {}
+    for rank, exact_key, signature in items:
+        if rank in packed:  # the same file twice: keep the first copy's data, count once
+            continue
+        packed[rank] = signature
+        by_hash[exact_key or f"\0{rank}"].append(rank)
+    plan: dict[Rank, tuple[str, Rank]] = {}
+    survivors: list[Rank] = []
+    for group in by_hash.values():
+        group.sort()
+        survivors.append(group[0])
+        for rank in group[1:]:
+            plan[rank] = (SkipReason.DUPLICATE.value, group[0])
+    if config.dedup_threshold >= 1.0:
+        return plan
+    signatures = {}
+    for rank in survivors:
+        signature = _parse_signature(packed[rank], config.dedup_num_perm)
+        if signature is not None:
+            signatures[rank] = signature
+    near = near_duplicates(signatures, config.dedup_threshold, config.dedup_num_perm)
+    for rank, survivor in near.items():
+        plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
+    for rank, (reason, survivor) in list(plan.items()):
+        if reason == SkipReason.DUPLICATE.value and survivor in near:
+            plan[rank] = (SkipReason.NEAR_DUPLICATE.value, near[survivor])
+    return plan
+
+
+def plan_dedup(records: Iterable[DedupRecord], config: HygieneConfig) -> dict[Key, Drop]:
+    """Files to drop across all repositories: ``(repo, path) -> Drop``.
+
+    ``Drop.detail`` names the surviving copy as ``repo/path``. The result depends only on the
+    set of records, never on their order.
+    """
+    items = sorted(
+        ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
+        key=lambda item: item[:2],
+    )
+    plan = _plan(items, config)
+    return {
+        (rank[1], rank[2]): Drop(rank[1], rank[2], "dedup", reason, _label(survivor))
+        for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1:])
+    }
+
+
+def plan_repo_dedup(records: Iterable[RepoDedupRecord], config: HygieneConfig) -> dict[str, Drop]:
+    """Repositories to drop whole (``--dedup repo``): ``repo -> Drop``; detail names the
+    surviving repository. A larger repository survives over a smaller copy."""
+    items = sorted(
+        ((_rank(r.repo, "", r.n_files), r.content_hash, r.signature) for r in records),
+        key=lambda item: item[:2],
+    )
+    plan = _plan(items, config)
+    return {
+        rank[1]: Drop(rank[1], "", "dedup", reason, _label(survivor))
+        for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1])
+    }
+
+
+def iter_band_keys(
+    records: Iterable[DedupRecord], config: HygieneConfig
+) -> Iterator[tuple[int, Rank]]:
+    """(bucket key, rank) pairs of records with a signature: the map step of a distributed
+    near-duplicate search (group by key, then :func:`bucket_edges` per group)."""
+    bands, rows = lsh_params(config.dedup_threshold, config.dedup_num_perm)
+    for record in records:
+        signature = _parse_signature(record.signature, config.dedup_num_perm)
+        if signature is not None:
+            rank = _rank(record.repo, record.path, record.repo_n_files)
+            for key in band_keys(signature, bands, rows):
+                yield key, rank
+
+
+__all__ = [
+    "MINHASH_SEED",
+    "SIGNATURE_DTYPE",
+    "DedupRecord",
+    "RepoDedupRecord",
+    "band_key_matrix",
+    "band_keys",
+    "bucket_edges",
+    "code_tokens",
+    "content_hash",
+    "dedup_record",
+    "estimated_jaccard",
+    "file_signature",
+    "iter_band_keys",
+    "join_clusters",
+    "lsh_params",
+    "merge_signatures",
+    "minhash_from_hashes",
+    "minhash_signature",
+    "near_duplicates",
+    "ngram_hashes",
+    "normalize_for_hash",
+    "plan_dedup",
+    "plan_repo_dedup",
+    "repo_dedup_record",
+    "resolve_cluster",
+    "shingle_hashes",
+    "signature_from_bytes",
+]
