@@ -16,7 +16,14 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
-from codepack.pipeline import RepoResult, dedup_records, pack_scan, scan_entries, scan_repo
+from codepack.pipeline import (
+    RepoResult,
+    dedup_records,
+    pack_scan,
+    package_markers,
+    scan_entries,
+    scan_repo,
+)
 from codepack.records import Example, RepoScan
 from codepack.resolve import resolve_repo
 from codepack.sources import discover_repos, is_aux_file
@@ -90,6 +97,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
         [(f.path, f.language, f.imports) for f in scan.files],
         scan.aux,
         declarations={f.path: f.declarations for f in scan.files if f.declarations},
+        markers=package_markers(scan),
     )
     targets: dict[tuple[str, Any], list[str]] = {}
     for edge in resolution.edges:

@@ -222,6 +222,7 @@ def pack_scan(
         [(f.path, f.language, f.imports) for f in files],
         scan.aux,
         declarations={f.path: f.declarations for f in files if f.declarations},
+        markers=package_markers(scan),
     )
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)
@@ -279,6 +280,11 @@ def pack_scan(
             stats[f"tokens_by_language.{piece.language}"] += e.n_tokens // max(1, len(e.pieces))
     result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
     return result
+
+
+def package_markers(scan: RepoScan) -> list[str]:
+    """Files skipped as empty still mark packages (``pkg/__init__.py``) for the resolver."""
+    return [s.path for s in scan.skipped if s.reason == SkipReason.EMPTY]
 
 
 # ---------------------------------------------------------------------------------------------

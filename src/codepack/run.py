@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from codepack import __version__, dedup
 from codepack.config import PackConfig
-from codepack.executors.local import default_workers, map_ordered
+from codepack.executors.local import LocalExecutor
 from codepack.pipeline import (
     RepoResult,
     dedup_records,
@@ -164,6 +164,8 @@ def pack(
     config: PackConfig | None = None,
     *,
     workers: int | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
     single_repo: bool = False,
     overwrite: bool = False,
     resume: bool = False,
@@ -175,7 +177,15 @@ def pack(
     """
     started = time.monotonic()
     config = config or PackConfig()
-    workers = workers or default_workers()
+    runner = make_executor(executor, workers, ray_address)
+    try:
+        return _pack(paths, out, config, runner, single_repo, overwrite, resume, progress,
+                     started)
+    finally:
+        runner.close()
+
+
+def _pack(paths, out, config, runner, single_repo, overwrite, resume, progress, started):
     sources = discover_repos(paths, single_repo=single_repo)
     out = Path(out)
     _prepare_out(out, overwrite, resume)
@@ -197,7 +207,7 @@ def pack(
         work.mkdir(exist_ok=True)
         scan_tasks = [_Task(i, s, config, str(work)) for i, s in enumerate(sources)]
         records: list[dedup.DedupRecord] = []
-        for done, (_, recs) in enumerate(map_ordered(_scan_task, scan_tasks, workers), 1):
+        for done, (_, recs) in enumerate(runner.map_ordered(_scan_task, scan_tasks), 1):
             records.extend(recs)
             note("scan", done, total, sources[done - 1].name)
         if config.hygiene.dedup == "repo":
@@ -205,7 +215,7 @@ def pack(
             drops_by_repo = {repo: {"*": d} for repo, d in repo_drops.items()}
             dedup_stats["dedup.repos_dropped"] = len(repo_drops)
         else:
-            plan = dedup.plan_dedup(records, config.hygiene)
+            plan = runner.plan_dedup(records, config.hygiene)
             drops_by_repo = group_drops(plan)
             dedup_stats["dedup.files_exact"] = sum(
                 1 for d in plan.values() if d.reason == "duplicate")
@@ -221,7 +231,7 @@ def pack(
     ]
     writer = ShardWriter(out, config.output, first_shard=len(finished))
     audit_dir = out
-    for result in map_ordered(_pack_task, pack_tasks, workers):
+    for result in runner.map_ordered(_pack_task, pack_tasks):
         writer.add_repo(result.index, result.examples, result.audit, dict(result.stats))
         if two_pass:
             for suffix in (".pkl", ".records.pkl"):
@@ -257,6 +267,20 @@ def pack(
     write_card(out, collect(out), manifest, None)
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
+
+
+def make_executor(kind: str, workers: int | None, ray_address: str | None = None):
+    """The executor for ``--executor``: ``local`` (process pool) or ``ray``."""
+    if kind == "local":
+        return LocalExecutor(workers)
+    if kind == "ray":
+        try:
+            from codepack.executors.ray import RayExecutor
+        except ImportError as exc:  # ray is an optional extra
+            raise OutputError(
+                "--executor ray needs Ray: pip install 'codepack[ray]'") from exc
+        return RayExecutor(address=ray_address, workers=workers)
+    raise ValueError(f"unknown executor {kind!r}: use local or ray")
 
 
 def _merge_audit(out: Path, shard_indices: Sequence[int]) -> int:

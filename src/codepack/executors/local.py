@@ -57,3 +57,23 @@ def map_ordered(
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
+
+
+class LocalExecutor:
+    """Runs stages in this machine's processes; the global dedup plan runs in this process."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+
+    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        return map_ordered(fn, items, self.workers)
+
+    def plan_dedup(self, records, config):  # type: ignore[no-untyped-def]
+        from codepack import dedup
+
+        return dedup.plan_dedup(records, config)
+
+    def close(self) -> None:
+        """Nothing to release: pools live only as long as one ``map_ordered`` call."""

@@ -1,0 +1,50 @@
+"""Swift: ``import Module`` to the files of that module.
+
+Swift imports whole modules, never files. SwiftPM keeps module ``Foo`` in ``Sources/Foo/`` (or
+``Tests/Foo/``, at any depth for nested packages); Xcode projects usually keep a target in a
+folder of its name. The import points at every ``.swift`` file below that folder, capped at
+``MAX_TARGETS`` (nearest first). Why all of them rather than none: a module's users (another
+module, its ``@testable`` tests) do depend on all of it, and the edges place the module's files
+together and before its users — the order a reader needs. ``import struct Foo.Bar`` narrows the
+import to ``Bar.swift`` when the module has such a file. Modules with no folder in the
+repository (``Foundation``, ``UIKit``, packages from other repositories) are external.
+"""
+
+from __future__ import annotations
+
+from codepack.records import ImportRef
+from codepack.resolvers.base import RepoContext, cap_targets, folders_by_nearness, stem
+
+_MODULE_PARENTS = ("Sources", "Tests", "Source")
+
+
+class SwiftResolver:
+    """Resolves Swift module imports of one repository."""
+
+    def __init__(self, repo: RepoContext) -> None:
+        self.index = repo.index
+
+    def resolve(self, importer: str, ref: ImportRef) -> list[str]:
+        parts = [p.strip() for p in ref.spec.strip().split(".")]
+        if not parts or not all(p.isidentifier() for p in parts):
+            return []
+        files = self._module_files(importer, parts[0])
+        wanted = set(ref.names) | set(parts[1:])
+        if wanted:
+            narrowed = [f for f in files if stem(f) in wanted]
+            files = narrowed or files
+        return cap_targets(importer, files)
+
+    def _module_files(self, importer: str, module: str) -> list[str]:
+        folders = self.index.find_folders([module])
+        conventional = [f for f in folders if _parent_name(f) in _MODULE_PARENTS]
+        for folder in folders_by_nearness(importer, conventional or folders):
+            files = [f for f in self.index.files_under(folder) if f.endswith(".swift")]
+            if files:
+                return files
+        return []
+
+
+def _parent_name(folder: str) -> str:
+    """The name of the folder holding ``folder`` ("" at the root)."""
+    return folder.rpartition("/")[0].rpartition("/")[2]
