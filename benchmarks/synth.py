@@ -60,7 +60,8 @@ def write_repo(out: Path, name: str, n_modules: int, rng: random.Random, bodies:
         (pkg / f"{mod}.py").write_text(text, encoding="utf-8")
         size += len(text.encode())
         if rng.random() < 0.3:
-            test = f"from {name}.{mod} import f{i}_0\n\n\ndef test_{mod}():\n    assert f{i}_0() == 0\n"
+            test = (f"from {name}.{mod} import f{i}_0\n\n\n"
+                    f"def test_{mod}():\n    assert f{i}_0() == 0\n")
             (tests / f"test_{mod}.py").write_text(test, encoding="utf-8")
             size += len(test.encode())
     return size

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth  # noqa: E402
+import synth
 
 
 def corpus_bytes(root: Path) -> int:
@@ -58,7 +58,9 @@ def floor(root: Path, out: Path, single: bool) -> float:
     return time.perf_counter() - started
 
 
-def run_codepack(root: Path, out: Path, workers: int, single: bool, extra: list[str]) -> tuple[float, int]:
+def run_codepack(
+    root: Path, out: Path, workers: int, single: bool, extra: list[str]
+) -> tuple[float, int]:
     """Run ``codepack pack`` in a fresh process; return (seconds, peak RSS in MB)."""
     cmd = [sys.executable, "-m", "codepack", "pack", str(root), "--out", str(out), "--quiet",
            "--overwrite", "--workers", str(workers), *extra]
@@ -98,7 +100,8 @@ def main() -> None:
         floor_s = floor(root, tmp / "floor", single)
         print(f"corpus {root}: {size / 1e6:.1f} MB")
         print(f"{'run':<22}{'seconds':>9}{'MB/s':>9}{'peak MB':>9}{'vs floor':>10}")
-        print(f"{'floor (read+write)':<22}{floor_s:9.2f}{size / 1e6 / floor_s:9.1f}{'':>9}{1:10.3f}")
+        floor_mbs = size / 1e6 / floor_s
+        print(f"{'floor (read+write)':<22}{floor_s:9.2f}{floor_mbs:9.1f}{'':>9}{1:10.3f}")
         for workers in args.workers:
             seconds, peak = run_codepack(root, tmp / f"out{workers}", workers, single,
                                          args.codepack_args)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from codepack.api import deps, explain, pack_repo, scan_files  # noqa: E402
-from codepack.config import (  # noqa: E402
+from codepack.api import deps, explain, pack_repo, scan_files
+from codepack.config import (
     ExampleConfig,
     HygieneConfig,
     OrderConfig,
@@ -21,8 +21,8 @@ from codepack.config import (  # noqa: E402
     QualityConfig,
     ScanConfig,
 )
-from codepack.records import Example, FilePiece  # noqa: E402
-from codepack.run import RunSummary, pack  # noqa: E402
+from codepack.records import Example, FilePiece
+from codepack.run import RunSummary, pack
 
 __all__ = [
     "Example",

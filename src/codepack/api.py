@@ -9,6 +9,7 @@ the whole corpus). ``deps`` and ``explain`` are the library side of ``codepack d
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -46,10 +47,8 @@ def scan_files(
     for path, content in files:
         data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
         if is_aux_file(path):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):  # a broken config file is no config
                 aux[path] = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                pass
         entries.append((path, data))
     entries.sort(key=lambda e: e[0])
     return scan_entries(name, entries, config, aux)

@@ -590,8 +590,11 @@ class _Cutter:
         self, pieces: Sequence[_Piece], tokens: int, metadata: bool, text: str | None = None
     ) -> None:
         file_pieces = []
-        for p in pieces:
-            file_piece = FilePiece(p.path, p.language, p.part, 1, p.reason, p.mode)
+        spans = self.ctx.fmt.body_spans(
+            self.ctx.repo, [(p.path, p.language, p.body) for p in pieces], metadata
+        )
+        for p, (start, end) in zip(pieces, spans, strict=True):
+            file_piece = FilePiece(p.path, p.language, p.part, 1, p.reason, p.mode, start, end)
             self.parts_of.setdefault(p.file_index, []).append(file_piece)
             file_pieces.append(file_piece)
         self.examples.append(

@@ -135,6 +135,24 @@ class Format:
         ]
         return self.render_repo_header(repo, metadata) + self.separator.join(blocks) + self.end
 
+    def body_spans(
+        self, repo: str, files: Sequence[tuple[str, str, str]], metadata: bool = True
+    ) -> list[tuple[int, int]]:
+        """Where each body lies in ``render(repo, files, metadata)``, as code-point offsets.
+
+        Stored with every row so a file can be cut back out of an example exactly, in any
+        format - even ``plain``, whose text alone does not say where one file ends.
+        """
+        spans = []
+        at = len(self.render_repo_header(repo, metadata))
+        for i, (path, language, body) in enumerate(files):
+            if i:
+                at += len(self.separator)
+            at += len(self.render_file_header(path, language, repo, metadata))
+            spans.append((at, at + len(body)))
+            at += len(body)
+        return spans
+
 
 def path_comment(path: str, language: str) -> str:
     """``path`` as a comment in ``language``: its line comment, else its block comment."""

@@ -27,6 +27,7 @@ from pathlib import Path
 from codepack import classify, dedup, filters, secrets
 from codepack.config import PackConfig
 from codepack.examples import build_examples
+from codepack.inputs import RepoInput
 from codepack.languages.extract import extract_declarations, extract_imports
 from codepack.order import order_files
 from codepack.records import (
@@ -178,9 +179,12 @@ def folder_entries(source: RepoSource, config: PackConfig):
     return entries(), tree.aux
 
 
-def scan_repo(source: RepoSource, config: PackConfig) -> RepoScan:
-    """Scan a repository folder."""
-    entries, aux = folder_entries(source, config)
+def scan_repo(source: RepoSource | RepoInput, config: PackConfig) -> RepoScan:
+    """Scan one repository: a folder, or a records/archive/git input."""
+    if isinstance(source, RepoSource):
+        entries, aux = folder_entries(source, config)
+    else:
+        entries, aux = source.entries(config.scan)
     return scan_entries(source.name, entries, config, aux)
 
 

@@ -153,6 +153,8 @@ class FilePiece:
     n_parts: int = 1
     reason: str = PlaceReason.ALPHABETICAL.value
     fim: str = "none"  # none|psm|spm
+    start: int = 0  # code-point offset of this piece's body in Example.text
+    end: int = 0  # ... and just past it
 
 
 @dataclass(slots=True)

@@ -34,7 +34,7 @@ from codepack.pipeline import (
     unspill,
 )
 from codepack.records import Drop
-from codepack.sources import RepoSource, discover_repos
+from codepack.sources import InputError, discover_repos
 from codepack.writer import (
     DROPPED_SCHEMA,
     ShardWriter,
@@ -52,6 +52,8 @@ OWNED_PATTERNS = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet
                   ".dropped*", ".audit-*", RUN_FILE, "README.md", "plots")
 
 ProgressFn = Callable[[str, int, int, str], None]
+Source = Any  # a RepoSource (folder) or an inputs.RepoInput (records, archive, git revision)
+Executor = Any  # LocalExecutor or executors.ray.RayExecutor: map_ordered, plan_dedup, close
 
 
 class OutputError(ValueError):
@@ -73,7 +75,7 @@ class RunSummary:
 @dataclass(frozen=True)
 class _Task:
     index: int
-    source: RepoSource
+    source: Source
     config: PackConfig
     work: str | None  # work folder for spilled scans (two-pass dedup), None for one pass
     drops: tuple[tuple[str, Drop], ...] = ()
@@ -138,7 +140,7 @@ def _prepare_out(out: Path, overwrite: bool, resume: bool) -> None:
             path.unlink()
 
 
-def _run_identity(sources: Sequence[RepoSource], config: PackConfig) -> dict[str, Any]:
+def _run_identity(sources: Sequence[Source], config: PackConfig) -> dict[str, Any]:
     return {
         "codepack_version": __version__,
         "config": config.to_dict(),
@@ -151,7 +153,7 @@ def _check_resume(out: Path, identity: dict[str, Any]) -> None:
     if not run_file.is_file():
         return
     earlier = json.loads(run_file.read_text(encoding="utf-8"))
-    if earlier != identity:
+    if earlier != json.loads(json.dumps(identity, sort_keys=True)):
         raise OutputError(
             "--resume: the output folder was written by a run with other inputs, options or "
             "codepack version; use --overwrite to start again"
@@ -167,27 +169,71 @@ def pack(
     executor: str = "local",
     ray_address: str | None = None,
     single_repo: bool = False,
+    rev: str | None = None,
+    records_columns: str | None = None,
     overwrite: bool = False,
     resume: bool = False,
     progress: ProgressFn | None = None,
+    command: str | None = None,
 ) -> RunSummary:
-    """Pack folders of repositories into Parquet shards under ``out``.
+    """Pack repositories into Parquet shards under ``out``.
 
-    Returns a summary whose ``stats`` are also written to ``manifest.json``.
+    Each path is a folder of repositories, one repository, a Parquet/JSONL dataset of
+    ``(repo, path, content)`` records, an archive, or (with ``rev``) a git repository read at
+    that revision. Returns a summary whose ``stats`` are also written to ``manifest.json``;
+    ``command`` is recorded in the dataset card.
     """
     started = time.monotonic()
     config = config or PackConfig()
+    sources = discover_all(paths, single_repo=single_repo, rev=rev,
+                           records_columns=records_columns)
     runner = make_executor(executor, workers, ray_address)
     try:
-        return _pack(paths, out, config, runner, single_repo, overwrite, resume, progress,
-                     started)
+        return _pack(sources, paths, Path(out), config, runner, overwrite, resume,
+                     progress or _no_progress, command, started)
     finally:
         runner.close()
 
 
-def _pack(paths, out, config, runner, single_repo, overwrite, resume, progress, started):
-    sources = discover_repos(paths, single_repo=single_repo)
-    out = Path(out)
+def _no_progress(stage: str, done: int, total: int, repo: str) -> None:
+    """Progress callback that shows nothing (library use)."""
+
+
+def discover_all(
+    paths: Sequence[str | Path],
+    *,
+    single_repo: bool = False,
+    rev: str | None = None,
+    records_columns: str | None = None,
+) -> list[Source]:
+    """Every repository the input paths name, of any kind, sorted by a unique name."""
+    from codepack.inputs import discover_inputs, input_kind
+
+    folders = [p for p in paths if input_kind(Path(p), rev) is None]
+    others = [p for p in paths if input_kind(Path(p), rev) is not None]
+    found: list[Source] = list(discover_repos(folders, single_repo=single_repo)) if folders else []
+    if others:
+        found.extend(discover_inputs(others, rev=rev, records_columns=records_columns,
+                                     single_repo=single_repo))
+    names = [s.name for s in found]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise InputError(f"two inputs give repositories of the same name: {', '.join(clashes)}")
+    return sorted(found, key=lambda s: s.name)
+
+
+def _pack(
+    sources: list[Source],
+    paths: Sequence[str | Path],
+    out: Path,
+    config: PackConfig,
+    runner: Executor,
+    overwrite: bool,
+    resume: bool,
+    note: ProgressFn,
+    command: str | None,
+    started: float,
+) -> RunSummary:
     _prepare_out(out, overwrite, resume)
     identity = _run_identity(sources, config)
     if resume:
@@ -197,7 +243,6 @@ def _pack(paths, out, config, runner, single_repo, overwrite, resume, progress, 
     finished = read_markers(out) if resume else []
     first_todo = finished[-1].last_repo + 1 if finished else 0
     total = len(sources)
-    note = progress or (lambda stage, done, total, repo: None)
 
     two_pass = config.hygiene.dedup != "off"
     work = out / WORK_DIR
@@ -264,7 +309,7 @@ def _pack(paths, out, config, runner, single_repo, overwrite, resume, progress, 
     write_manifest(out, manifest)
     from codepack.card import write_card  # dataset card README.md + plots/ (codepack[report])
     from codepack.stats import collect
-    write_card(out, collect(out), manifest, None)
+    write_card(out, collect(out), manifest, command)
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
 

@@ -39,6 +39,8 @@ EXAMPLE_SCHEMA = pa.schema(
         pa.field("file_n_parts", pa.list_(pa.int32()), nullable=False),
         pa.field("order_reasons", pa.list_(pa.string()), nullable=False),
         pa.field("fim_modes", pa.list_(pa.string()), nullable=False),
+        pa.field("file_starts", pa.list_(pa.int32()), nullable=False),
+        pa.field("file_ends", pa.list_(pa.int32()), nullable=False),
     ],
     metadata={"codepack.schema_version": str(SCHEMA_VERSION)},
 )
@@ -69,6 +71,8 @@ def examples_to_table(examples: Sequence[Example]) -> pa.Table:
         columns["file_n_parts"].append([p.n_parts for p in ex.pieces])
         columns["order_reasons"].append([p.reason for p in ex.pieces])
         columns["fim_modes"].append([p.fim for p in ex.pieces])
+        columns["file_starts"].append([p.start for p in ex.pieces])
+        columns["file_ends"].append([p.end for p in ex.pieces])
     return pa.table(columns, schema=EXAMPLE_SCHEMA)
 
 

@@ -6,11 +6,11 @@ logic lives here that the library lacks.
 
 from __future__ import annotations
 
-from codepack.cli.app import app
 from codepack.cli import deps as _deps  # noqa: F401  (registers `codepack deps`)
 from codepack.cli import explain as _explain  # noqa: F401  (registers `codepack explain`)
 from codepack.cli import pack as _pack  # noqa: F401  (registers `codepack pack`)
 from codepack.cli import stats as _stats  # noqa: F401
+from codepack.cli.app import app
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import typer
@@ -21,6 +23,7 @@ from codepack.config import (
 from codepack.languages.registry import language_names
 
 ORDERS = ("dependency", "alphabetical", "random")
+LANGUAGES = ", ".join(language_names())
 FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
 
 
@@ -39,12 +42,19 @@ def _rate(value: float, option: str) -> float:
 @app.command("pack")
 def pack_command(
     paths: list[Path] = typer.Argument(
-        ..., help="Folders of repositories (each subfolder is one repository), or single "
-        "repositories (a folder with .git, or any folder with --single-repo)."
+        ..., help="Folders of repositories (each subfolder is one repository), single "
+        "repositories (a folder with .git, or any folder with --single-repo), Parquet/JSONL "
+        "datasets of (repo, path, content) records, or .tar.gz/.zip archives."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for the Parquet shards."),
     single_repo: bool = typer.Option(
         False, "--single-repo", help="Treat each PATH as one repository."),
+    rev: str | None = typer.Option(
+        None, "--rev", help="Read PATHs that are git repositories (bare or not) at this "
+        "revision."),
+    columns: str | None = typer.Option(
+        None, "--columns", help="Column names of Parquet/JSONL record inputs, as "
+        "'repo=NAME,path=NAME,content=NAME' (default: detected)."),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace codepack's files in a non-empty --out."),
     resume: bool = typer.Option(
@@ -54,7 +64,7 @@ def pack_command(
         "for any value."),
     # scan
     lang: list[str] = typer.Option(
-        [], "--lang", help=f"Only these languages (repeatable): {', '.join(language_names())}."),
+        [], "--lang", help=f"Only these languages (repeatable): {LANGUAGES}."),
     include: list[str] = typer.Option(
         [], "--include", help="Only files matching this gitignore-style glob (repeatable)."),
     exclude: list[str] = typer.Option(
@@ -127,6 +137,7 @@ def pack_command(
         False, "--verbose", "-v", help="List every skipped or dropped file with its reason."),
 ) -> None:
     """Pack repositories into training examples, written as Parquet shards to --out."""
+    from codepack.formats import FormatError
     from codepack.run import OutputError, pack
     from codepack.sources import InputError
 
@@ -199,13 +210,14 @@ def pack_command(
         try:
             summary = pack(
                 [str(p) for p in paths], out, config, workers=workers or None,
-                single_repo=single_repo, overwrite=overwrite, resume=resume,
-                progress=on_progress,
+                single_repo=single_repo, rev=rev, records_columns=columns,
+                overwrite=overwrite, resume=resume, progress=on_progress,
+                command=shlex.join(["codepack", *sys.argv[1:]]),
             )
         finally:
             if progress is not None:
                 progress.stop()
-    except (InputError, OutputError) as exc:
+    except (InputError, OutputError, FormatError) as exc:
         fail(str(exc))
         return
     except (ValueError, OSError) as exc:  # bad option values found by the library

@@ -1,0 +1,139 @@
+"""Java, Kotlin and Scala: dotted imports of classes, members and packages.
+
+Java and Kotlin need no code beyond the shared capture expander (``import a.b.C`` ->
+``a.b.C``; ``import a.b.*`` -> ``a.b`` wildcard; ``import static`` -> kind ``import_static``).
+Scala imports are trees: ``import a.b.{C, D => E, _}`` gives one leaf per selector
+(``a.b.C``, ``a.b.D``) plus a wildcard ``a.b``; selectors renamed to ``_`` hide a name and
+are skipped; ``import a.b, c.d`` gives two leaves. Scala package clauses chain
+(``package a`` then ``package b`` means package ``a.b``), and nest with bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from tree_sitter import Node
+
+from codepack.languages.normalize.common import (
+    Captures,
+    Leaf,
+    captured_import,
+    compact,
+    never_relative,
+    text,
+)
+
+expand_java = captured_import(never_relative)
+expand_kotlin = captured_import(never_relative)
+
+_SCALA_SEGMENTS = frozenset({"identifier", "operator_identifier"})
+
+
+def expand_scala(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
+    """Leaves of one Scala ``import`` clause (Scala 2 and 3 syntax)."""
+    path: list[str] = []
+    open_path = False  # a path is being read and has not been emitted yet
+    for child in stmt.children:
+        kind_of = child.type
+        if kind_of in _SCALA_SEGMENTS:
+            path.append(_segment(child))
+            open_path = True
+        elif kind_of == ",":
+            if open_path and path:
+                yield Leaf(".".join(path), kind)
+            path, open_path = [], False
+        elif kind_of == "namespace_wildcard":
+            if path:
+                yield Leaf(".".join(path), kind, wildcard=True)
+            open_path = False
+        elif kind_of == "as_renamed_identifier":
+            name = _selected_name(child)
+            if name:
+                yield Leaf(".".join([*path, name]), kind)
+            open_path = False
+        elif kind_of == "namespace_selectors":
+            yield from _selectors(child, path, kind)
+            open_path = False
+    if open_path and path:
+        yield Leaf(".".join(path), kind)
+
+
+def _selectors(node: Node, path: list[str], kind: str) -> Iterator[Leaf]:
+    prefix = ".".join(path)
+    if not prefix:
+        return
+    for selector in node.named_children:
+        if selector.type == "namespace_wildcard":
+            yield Leaf(prefix, kind, wildcard=True)
+        elif selector.type in _SCALA_SEGMENTS:
+            yield Leaf(f"{prefix}.{_segment(selector)}", kind)
+        elif selector.type in ("arrow_renamed_identifier", "as_renamed_identifier"):
+            name = _selected_name(selector)
+            if name:
+                yield Leaf(f"{prefix}.{name}", kind)
+
+
+def _selected_name(renamed: Node) -> str | None:
+    """``D => E`` / ``D as E`` -> ``D``; ``D => _`` hides D from a wildcard -> None."""
+    alias = renamed.child_by_field_name("alias")
+    if alias is not None and alias.type == "wildcard":
+        return None
+    name = renamed.child_by_field_name("name")
+    return _segment(name) if name is not None else None
+
+
+def _segment(node: Node) -> str:
+    return text(node).strip().strip("`")
+
+
+def scala_packages(nodes: Sequence[Node]) -> Iterator[str]:
+    """Full names of the packages a Scala file declares.
+
+    ``nodes`` are the names of ``package_clause`` nodes. A clause without a body applies to
+    everything after it in the same scope, so consecutive clauses ``package a`` /
+    ``package b`` declare only ``a.b``; a clause with a body is nested inside the clauses
+    around it.
+    """
+    for name in nodes:
+        clause = name.parent
+        if clause is None or clause.type != "package_clause":
+            continue
+        if _has_body(clause) or not _followed_by_chained_clause(clause):
+            full = _full_package(clause)
+            if full:
+                yield full
+
+
+def _full_package(clause: Node) -> str:
+    parts = [_clause_name(clause)]
+    node = clause
+    while node is not None:
+        sibling = node.prev_named_sibling
+        while sibling is not None:
+            if sibling.type == "package_clause" and not _has_body(sibling):
+                parts.append(_clause_name(sibling))
+            sibling = sibling.prev_named_sibling
+        container = node.parent
+        owner = container.parent if container is not None else None
+        if owner is not None and owner.type == "package_clause" and _has_body(owner):
+            parts.append(_clause_name(owner))
+            node = owner
+        else:
+            break
+    return ".".join(p for p in reversed(parts) if p)
+
+
+def _followed_by_chained_clause(clause: Node) -> bool:
+    sibling = clause.next_named_sibling
+    while sibling is not None and sibling.type in ("comment", "block_comment"):
+        sibling = sibling.next_named_sibling
+    return sibling is not None and sibling.type == "package_clause" and not _has_body(sibling)
+
+
+def _has_body(clause: Node) -> bool:
+    return clause.child_by_field_name("body") is not None
+
+
+def _clause_name(clause: Node) -> str:
+    name = clause.child_by_field_name("name")
+    return compact(name) if name is not None else ""

@@ -1,0 +1,132 @@
+"""PHP: ``use`` declarations and ``require``/``include`` with static paths.
+
+``use A\\B\\C;`` -> ``A\\B\\C`` (backslashes kept, a leading ``\\`` dropped); group use
+``use A\\B\\{C, D as E};`` -> ``A\\B\\C``, ``A\\B\\D``; ``use function`` / ``use const`` ->
+kinds ``use_function`` / ``use_const``. A trait ``use`` inside a class is not an import.
+
+``require``/``include``/``require_once``/``include_once`` (the kind is the keyword) count
+with a string literal, or with a path built from the file's own folder: ``__DIR__ .
+'/x.php'`` and ``dirname(__FILE__) . '/x.php'`` become spec ``/x.php`` with relative=True —
+the rule is "spec is appended to the including file's folder" — and each extra
+``dirname`` level adds ``/..`` (``dirname(__DIR__) . '/x.php'`` -> ``/../x.php``). A plain
+literal is relative only when it starts with ``./`` or ``../``; otherwise PHP searches the
+include_path first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from codepack.languages.normalize.common import Captures, Leaf, compact, string_value
+
+
+def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
+    """Leaves of one namespace use declaration or include expression."""
+    if kind == "use":
+        yield from _use(stmt)
+    else:
+        yield from _include(kind, stmt)
+
+
+def _use(stmt: Node) -> Iterator[Leaf]:
+    default_kind = _use_kind(stmt, "use")
+    group = stmt.child_by_field_name("body")
+    if group is not None:
+        prefix_node = next((c for c in stmt.named_children if c.type == "namespace_name"), None)
+        prefix = _namespace(prefix_node) if prefix_node is not None else ""
+        for clause in group.named_children:
+            if clause.type == "namespace_use_clause":
+                path = _clause_path(clause)
+                if path:
+                    spec = f"{prefix}\\{path}" if prefix else path
+                    yield Leaf(spec, _use_kind(clause, default_kind))
+        return
+    for clause in stmt.named_children:
+        if clause.type == "namespace_use_clause":
+            path = _clause_path(clause)
+            if path:
+                yield Leaf(path, _use_kind(clause, default_kind))
+
+
+def _use_kind(node: Node, default: str) -> str:
+    kind = node.child_by_field_name("type")
+    if kind is None:
+        return default
+    return f"use_{kind.type}"  # use_function / use_const
+
+
+def _clause_path(clause: Node) -> str:
+    target = next(
+        (
+            c
+            for c in clause.named_children
+            if c.type in ("qualified_name", "name", "namespace_name")
+        ),
+        None,
+    )
+    return _namespace(target) if target is not None else ""
+
+
+def _namespace(node: Node) -> str:
+    return compact(node).lstrip("\\")
+
+
+def _include(kind: str, stmt: Node) -> Iterator[Leaf]:
+    argument = next(iter(stmt.named_children), None)
+    while argument is not None and argument.type == "parenthesized_expression":
+        argument = next(iter(argument.named_children), None)
+    if argument is None:
+        return
+    if argument.type in ("string", "encapsed_string"):
+        spec = string_value(argument)
+        if spec:
+            yield Leaf(spec, kind, relative=spec.startswith(("./", "../")))
+        return
+    if argument.type == "binary_expression":
+        operator = argument.child_by_field_name("operator")
+        left = argument.child_by_field_name("left")
+        right = argument.child_by_field_name("right")
+        if operator is None or operator.type != "." or left is None or right is None:
+            return
+        if right.type not in ("string", "encapsed_string"):
+            return
+        folder = _file_folder(left)
+        tail = string_value(right)
+        if folder is None or not tail:
+            return
+        yield Leaf(folder + tail, kind, relative=True)
+
+
+_MAX_LEVELS = 32  # deeper dirname() chains are not real code, and would build huge specs
+
+
+def _file_folder(node: Node) -> str | None:
+    """``__DIR__`` / ``dirname(__FILE__)`` -> ``""``; each further dirname -> ``"/.."``."""
+    if node.type == "name" and node.text == b"__DIR__":
+        return ""
+    if node.type != "function_call_expression":
+        return None
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None or function.text != b"dirname" or arguments is None:
+        return None
+    args = [a.named_children[0] if a.named_child_count else a for a in arguments.named_children]
+    if not args or len(args) > 2:
+        return None
+    levels = 1
+    if len(args) == 2:
+        if args[1].type != "integer" or not args[1].text.isdigit():
+            return None
+        levels = int(args[1].text)
+        if levels > _MAX_LEVELS:
+            return None
+    inner = args[0]
+    if inner.type == "name" and inner.text == b"__FILE__":
+        inner_folder, levels = "", levels - 1  # dirname(__FILE__) is the folder itself
+    else:
+        inner_folder = _file_folder(inner)
+        if inner_folder is None:
+            return None
+    return inner_folder + "/.." * levels

@@ -1,0 +1,144 @@
+"""Ruby and PHP import extraction: require-style calls with static paths, PHP namespace uses."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from codepack.languages.extract import extract_declarations, extract_imports
+from codepack.records import ImportRef as Ref
+
+
+def refs(source: str, language: str) -> list[Ref]:
+    imports, _ = extract_imports(dedent(source), language)
+    return list(imports)
+
+
+def test_ruby_require_forms_and_static_paths_only():
+    assert refs(
+        """\
+        require "a/b"
+        require_relative '../x'
+        load "tasks.rb"
+        autoload :Parser, "lib/parser"
+        require("paren")
+        require "interp#{x}"
+        require name
+        foo.require "some_other_method"
+        # require "comment"
+        s = "require 'string'"
+        require './dot'
+        """,
+        "ruby",
+    ) == [
+        Ref("a/b", 1, "require"),
+        Ref("../x", 2, "require_relative", relative=True),
+        Ref("tasks.rb", 3, "load"),
+        Ref("lib/parser", 4, "autoload", ("Parser",)),
+        Ref("paren", 5, "require"),
+        Ref("./dot", 11, "require", relative=True),
+    ]
+
+
+def test_ruby_file_relative_idioms_become_require_relative():
+    assert refs(
+        """\
+        require File.expand_path("../helper", __FILE__)
+        require File.expand_path("lib/z", __dir__)
+        require File.expand_path("lib/w", File.dirname(__FILE__))
+        require File.join(File.dirname(__FILE__), "lib", "q")
+        require File.join(__dir__, "r")
+        require File.expand_path("no_parent", __FILE__)
+        require File.join(ROOT, "s")
+        """,
+        "ruby",
+    ) == [
+        Ref("helper", 1, "require_relative", relative=True),
+        Ref("lib/z", 2, "require_relative", relative=True),
+        Ref("lib/w", 3, "require_relative", relative=True),
+        Ref("lib/q", 4, "require_relative", relative=True),
+        Ref("r", 5, "require_relative", relative=True),
+    ]
+
+
+def test_ruby_lazy_and_conditional_requires():
+    assert refs(
+        """\
+        def load_plugin
+          require 'plugin' if enabled?
+        end
+        begin
+          require 'optional'
+        rescue LoadError
+        end
+        require 'json' unless defined?(JSON)
+        class Cli
+          require 'class_level'
+        end
+        """,
+        "ruby",
+    ) == [
+        Ref("plugin", 2, "require", lazy=True),
+        Ref("optional", 5, "require", conditional=True),
+        Ref("json", 8, "require", conditional=True),
+        Ref("class_level", 10, "require"),
+    ]
+
+
+PHP = """\
+    <?php
+    namespace App\\Http;
+
+    use A\\B\\C;
+    use \\A\\B\\C as D, E\\F;
+    use A\\B\\{C, D as E, Sub\\F};
+    use function A\\b;
+    use const A\\C;
+    use function A\\{b, c};
+    use A\\{function d, const E};
+    require 'x.php';
+    require_once(__DIR__ . '/x.php');
+    include dirname(__FILE__) . "/y.php";
+    include dirname(__DIR__, 2) . "/up.php";
+    include_once "z$v.php";
+    include $path;
+    // require 'comment.php';
+    $s = "require 'str.php'";
+    if (!function_exists('x')) { require_once './cond.php'; }
+    class K {
+        use SomeTrait;
+        function m() { $f = function () use ($x) {}; require "lazy.php"; }
+    }
+    namespace Other { }
+    """
+
+
+def test_php_uses_group_uses_and_includes():
+    assert refs(PHP, "php") == [
+        Ref("A\\B\\C", 4, "use"),
+        Ref("A\\B\\C", 5, "use"),
+        Ref("E\\F", 5, "use"),
+        Ref("A\\B\\C", 6, "use"),
+        Ref("A\\B\\D", 6, "use"),
+        Ref("A\\B\\Sub\\F", 6, "use"),
+        Ref("A\\b", 7, "use_function"),
+        Ref("A\\C", 8, "use_const"),
+        Ref("A\\b", 9, "use_function"),
+        Ref("A\\c", 9, "use_function"),
+        Ref("A\\E", 10, "use_const"),
+        Ref("A\\d", 10, "use_function"),
+        Ref("x.php", 11, "require"),
+        Ref("/x.php", 12, "require_once", relative=True),
+        Ref("/y.php", 13, "include", relative=True),
+        Ref("/../../up.php", 14, "include", relative=True),
+        Ref("./cond.php", 19, "require_once", relative=True, conditional=True),
+        Ref("lazy.php", 22, "require", lazy=True),
+    ]
+
+
+def test_php_namespaces():
+    assert extract_declarations(dedent(PHP), "php") == ("App\\Http", "Other")
+
+
+def test_php_html_template_includes():
+    source = "<html>\n<?php include 'header.php'; ?>\n<p>require 'text.php';</p>\n"
+    assert refs(source, "php") == [Ref("header.php", 2, "include")]
