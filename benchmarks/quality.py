@@ -27,9 +27,12 @@ from codepack.config import PackConfig
 from codepack.examples import build_examples
 from codepack.order import order_files
 from codepack.pairing import pair_tests
-from codepack.pipeline import _counter, package_markers, scan_repo
+from codepack.pipeline import _counter, earlier_dependencies, package_markers, scan_repo
 from codepack.resolve import resolve_repo
 from codepack.sources import discover_repos
+
+
+args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
 
 
 def measure_repo(source, config: PackConfig) -> Counter[str]:
@@ -45,7 +48,9 @@ def measure_repo(source, config: PackConfig) -> Counter[str]:
     by_path = {f.path: f for f in files}
     examples, _ = build_examples(
         scan.name, [(p, by_path[p.path].language, by_path[p.path].text) for p in ordered.placed],
-        ordered.gaps, config.examples, 0, _counter(config.examples.tokenizer))
+        ordered.gaps, config.examples, 0, _counter(config.examples.tokenizer),
+        depends_on=None if args_no_deps else earlier_dependencies(
+            [p.path for p in ordered.placed], resolution.edges))
     c: Counter[str] = Counter()
     c["imports"] += sum(len(f.imports) for f in files)
     c["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
@@ -83,7 +88,11 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=8192)
     parser.add_argument("--no-grouping", action="store_true")
     parser.add_argument("--per-repo", action="store_true")
+    parser.add_argument("--gap-cuts", action="store_true",
+                        help="cut by graph distance only, not by lost dependencies")
     args = parser.parse_args()
+    global args_no_deps
+    args_no_deps = args.gap_cuts
     config = PackConfig()
     config = replace(config, order=replace(config.order, order=args.order),
                      examples=replace(config.examples, max_tokens=args.max_tokens, fim_rate=0.0,

@@ -248,3 +248,58 @@ def test_any_text_in_any_language_yields_sorted_refs_without_raising(
         assert 1 <= ref.line <= (min(lines, total_lines) if lines else total_lines)
     assert list(result.imports) == sorted(result.imports, key=extract._order)
     assert len(set(result.imports)) == len(result.imports)
+
+
+def _python_programs() -> st.SearchStrategy[list[str]]:
+    """Nested Python blocks (functions, classes, conditions, type guards) around imports."""
+    headers = ("if c:", "def f():", "class C:", "try:", "if TYPE_CHECKING:", "while x:")
+
+    def nest(pair: tuple[str, list[list[str]]]) -> list[str]:
+        header, bodies = pair
+        lines = [header] + ["    " + line for body in bodies for line in body]
+        if header == "try:":
+            lines += ["except ImportError:", "    import fallback"]
+        return lines
+
+    return st.recursive(
+        st.just(["import m"]),
+        lambda inner: st.tuples(
+            st.sampled_from(headers), st.lists(inner, min_size=1, max_size=3)
+        ).map(nest),
+        max_leaves=12,
+    )
+
+
+def _reference_flags(stmt, rules) -> tuple[bool, bool, bool]:
+    """The flag rules applied by a plain walk up the ancestors, without memoisation."""
+    lazy = conditional = type_only = False
+    child, node = None, stmt
+    while node is not None:
+        step = extract._step(node, child, rules)
+        lazy |= step.lazy
+        type_only |= step.type_only
+        if step.function:
+            conditional = False  # conditions inside a function body do not count
+        conditional |= step.conditional
+        child, node = node, node.parent
+    return lazy, conditional, type_only
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=_python_programs())
+def test_memoised_scope_flags_equal_a_plain_ancestor_walk(program):
+    source = "\n".join(program) + "\n"
+    rules = extract._RULES["python"]
+    root = extract._parser("python").parse(source.encode()).root_node
+    statements = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "import_statement":
+            statements.append(node)
+        stack.extend(node.children)
+    expected = sorted(
+        (node.start_point.row + 1, *_reference_flags(node, rules)) for node in statements
+    )
+    imports, _ = extract_imports(source, "python")
+    assert sorted((r.line, r.lazy, r.conditional, r.type_only) for r in imports) == expected

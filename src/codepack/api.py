@@ -127,11 +127,16 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     }
 
 
-def explain(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
+def explain(
+    path: str | Path, config: PackConfig | None = None, graph_out: str | Path | None = None
+) -> dict[str, Any]:
     """Why each file of one repository folder sits where it does (the library side of
-    ``codepack explain``): order with reasons, removed cycle edges, component sizes."""
+    ``codepack explain``): order with reasons, removed cycle edges, component sizes.
+
+    ``graph_out`` also writes the dependency graph (.graphml, .dot/.gv or .json).
+    """
     from codepack.explain import explain_repo
 
     config = config or PackConfig()
     scan = _single_repo_scan(path, config)
-    return explain_repo(scan, config)
+    return explain_repo(scan, config, graph_out=graph_out)

@@ -149,12 +149,16 @@ def build_examples(
     min_tokens: int = 0,
     counter: TokenCounter | None = None,
     fmt: Format | None = None,
+    depends_on: Sequence[Sequence[int]] | None = None,
 ) -> tuple[list[Example], list[Drop]]:
     """Cut ``files`` (``(placed, language, content)`` in packed order) into examples.
 
     ``gaps[i]`` is the dependency-graph distance between ``files[i]`` and ``files[i + 1]``
-    (``inf`` when unrelated). ``counter`` defaults to the one ``config.tokenizer`` names and
-    ``fmt`` to the one ``config`` names.
+    (``inf`` when unrelated). ``depends_on[i]``, when given, lists the indices of the files
+    placed before ``files[i]`` that it imports: grouping then cuts where the fewest files
+    lose their last dependency in the example (see ``_Cutter._choose_end``), and falls back
+    to the gaps only to break ties. ``counter`` defaults to the one ``config.tokenizer``
+    names and ``fmt`` to the one ``config`` names.
     """
     _check_arguments(files, gaps, config)
     if not files:
@@ -166,7 +170,7 @@ def build_examples(
         counter if counter is not None else load_counter(config.tokenizer),
     )
     pieces, drops = _make_pieces(ctx, files, gaps)
-    examples, cut_drops = _Cutter(ctx, pieces).run()
+    examples, cut_drops = _Cutter(ctx, pieces, depends_on).run()
     drops.extend(cut_drops)
     kept: list[Example] = []
     for example in examples:
@@ -475,9 +479,15 @@ def _clamp_scale(value: float) -> float:
 class _Cutter:
     """Walks the pieces in order and closes an example whenever the budget is reached."""
 
-    def __init__(self, ctx: _Context, pieces: list[_Piece]) -> None:
+    def __init__(
+        self,
+        ctx: _Context,
+        pieces: list[_Piece],
+        depends_on: Sequence[Sequence[int]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.pieces = pieces  # oversize pieces are replaced by their parts as they are cut
+        self.depends_on = depends_on  # by file index: earlier files each file imports
         self.separator = ctx.counter.count(ctx.fmt.separator) if ctx.fmt.separator else 0
         self.overhead = {
             m: ctx.counter.count(ctx.fmt.render_repo_header(ctx.repo, m) + ctx.fmt.end)
@@ -578,13 +588,36 @@ class _Cutter:
         if limit >= len(pieces) or not config.grouping or limit <= start + 1:
             return limit
         floor = (1.0 - GROUPING_WINDOW) * config.max_tokens
-        best_end, best_gap = limit, pieces[limit].gap_before
+        candidates = [limit]
         for end in range(limit - 1, start, -1):
             if used[end - start - 1] < floor:
                 break
-            if pieces[end].gap_before > best_gap:
-                best_end, best_gap = end, pieces[end].gap_before
-        return best_end
+            candidates.append(end)
+        if self.depends_on is None:
+            return max(candidates, key=lambda end: (pieces[end].gap_before, end))
+        lost = self._dependencies_lost(start, limit, candidates)
+        return min(candidates, key=lambda end: (lost[end], -pieces[end].gap_before, -end))
+
+    def _dependencies_lost(self, start: int, limit: int, ends: Sequence[int]) -> dict[int, int]:
+        """For each candidate end: how many files of ``pieces[end : limit + 1]`` would find
+        a dependency earlier in an example running from ``start`` past ``limit``, but none
+        once the example is cut at ``end`` (they then start the next example)."""
+        assert self.depends_on is not None
+        pieces = self.pieces
+        window = pieces[start : min(limit + 1, len(pieces))]
+        position = {p.file_index: start + k for k, p in enumerate(window) if p.part == 0}
+        lost = {}
+        for end in ends:
+            count = 0
+            for m in range(end, start + len(window)):
+                piece = pieces[m]
+                if piece.part != 0:
+                    continue
+                deps = [position[d] for d in self.depends_on[piece.file_index] if d in position]
+                if any(d < m for d in deps) and not any(end <= d < m for d in deps):
+                    count += 1
+            lost[end] = count
+        return lost
 
     def _emit(
         self, pieces: Sequence[_Piece], tokens: int, metadata: bool, text: str | None = None

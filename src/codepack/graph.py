@@ -131,8 +131,9 @@ def prune_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, list[RemovedEdge]]:
     """A copy of ``graph`` without cycles, and the edges removed to get there.
 
     Rule (a greedy maximum-weight acyclic subgraph, Kruskal-style): inside each strongly
-    connected component, take the edges from most to least important (ties by ``(src, dst)``)
-    and keep each one unless it would close a cycle with the edges already kept. So the
+    connected component, take the edges from most to least important (equal importance in
+    ``(src, dst)`` order) and keep each one unless it would close a cycle with the edges
+    already kept. So the
     strongest edges always survive, and every removed edge is the least important edge of a
     cycle whose other edges were all kept; no removed edge can be put back without creating a
     cycle. Edges between components never lie on a cycle and are always kept.
@@ -143,7 +144,7 @@ def prune_cycles(graph: nx.DiGraph) -> tuple[nx.DiGraph, list[RemovedEdge]]:
     cycle: only the nodes scanned move) or meet (cycle: edge removed). Components come from
     Tarjan's algorithm (O(V + E)); the whole is O(E log E) for sorting plus searches that stay
     local on import graphs (measured: a 50,000-file repository in one strongly connected
-    component, 350k edges, prunes in about 10 s on one core; see benchmarks/order_scaling.py).
+    component, 350k edges, prunes in under 10 s on one core; see benchmarks/order_scaling.py).
     No cycle is ever enumerated, and only weights and paths decide, never insertion order.
     """
     pruned = graph.copy()

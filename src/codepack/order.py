@@ -1,12 +1,15 @@
 """The order in which one repository's files are packed.
 
 ``dependency`` (the default, CodeGemma's rule): what a file imports comes before it, and among
-the files whose imports are all placed, the one nearest (fewest hops on the undirected import
-graph) to the files already placed goes next, ties by path. Each unit test is contracted with
-the file it tests into one node before ordering, so it lands right after its subject.
+the files whose imports are all placed, the one nearest (fewest hops on the undirected pruned
+import graph) to the files already placed goes next, ties by path; a file in another
+component is infinitely far, so a new component starts at its smallest available path. Each
+unit test is contracted with the file it tests into one node before ordering, so it lands
+right after its subject. Files without any import edge (in either direction) come after all
+graph-ordered files, alphabetically, tests again right after their subjects.
 
 ``alphabetical``: path order, tests right after their subjects. ``random``: a seeded shuffle
-(StarCoder2's baseline), stable per (seed, repository, path).
+of all files (StarCoder2's baseline, tests not moved), stable per (seed, repository, path).
 """
 
 from __future__ import annotations

@@ -19,19 +19,21 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from codepack import classify, dedup, filters, secrets
 from codepack.config import PackConfig
+from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
 from codepack.languages.extract import extract_declarations, extract_imports
 from codepack.order import order_files
 from codepack.records import (
     Drop,
+    Edge,
     Example,
     RepoScan,
     SkippedFile,
@@ -241,8 +243,7 @@ def pack_scan(
         config.order,
         repo=scan.name,
     )
-    for key, value in ordered.stats.items():
-        stats[f"graph.{key}"] += value
+    merge_stats(stats, {f"graph.{key}": value for key, value in ordered.stats.items()})
 
     examples, example_drops = build_examples(
         scan.name,
@@ -251,6 +252,7 @@ def pack_scan(
         config.examples,
         config.quality.min_tokens,
         _counter(config.examples.tokenizer),
+        depends_on=earlier_dependencies([p.path for p in ordered.placed], resolution.edges),
     )
     dropped_late = {d.path for d in example_drops}
     for d in example_drops:
@@ -284,6 +286,18 @@ def pack_scan(
             stats[f"tokens_by_language.{piece.language}"] += e.n_tokens // max(1, len(e.pieces))
     result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
     return result
+
+
+def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[list[int]]:
+    """For each file in ``order``: the positions of earlier files it imports (any resolved
+    import, cycle-breaking ones included), for dependency-aware example cuts."""
+    position = {path: i for i, path in enumerate(order)}
+    deps: list[set[int]] = [set() for _ in order]
+    for edge in edges:
+        src, dst = position.get(edge.src), position.get(edge.dst)
+        if src is not None and dst is not None and dst < src:
+            deps[src].add(dst)
+    return [sorted(d) for d in deps]
 
 
 def package_markers(scan: RepoScan) -> list[str]:
@@ -339,15 +353,6 @@ def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Dr
     for (repo, path), drop in sorted(drops.items()):
         grouped.setdefault(repo, {})[path] = drop
     return grouped
-
-
-def merge_stats(total: Counter[str], part: Mapping[str, int]) -> None:
-    for key, value in part.items():
-        total[key] += value
-
-
-def sorted_stats(stats: Mapping[str, int]) -> dict[str, int]:
-    return {k: int(stats[k]) for k in sorted(stats)}
 
 
 __all__ = [

@@ -21,15 +21,14 @@ import pyarrow.parquet as pq
 
 from codepack import __version__, dedup
 from codepack.config import PackConfig
+from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
 from codepack.pipeline import (
     RepoResult,
     dedup_records,
     group_drops,
-    merge_stats,
     pack_scan,
     scan_repo,
-    sorted_stats,
     spill,
     unspill,
 )

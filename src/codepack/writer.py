@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from codepack.config import OutputConfig
+from codepack.counters import merge_stats
 from codepack.records import Drop, Example
 
 SCHEMA_VERSION = 1
@@ -147,7 +148,7 @@ class ShardWriter:
             self._first_repo = repo_index
         self._last_repo = repo_index
         self._audit.extend(audit)
-        self._stats.update(stats or {})
+        merge_stats(self._stats, stats or {})
         for ex in examples:
             self._buffer.append(ex)
             self._rows += 1

@@ -17,6 +17,8 @@ def explain_command(
     graph_out: Path | None = typer.Option(
         None, "--graph-out",
         help="Write the dependency graph: .graphml, .dot/.gv or .json (by extension)."),
+    html_out: Path | None = typer.Option(
+        None, "--html", help="Write a self-contained HTML page of the order and the graph."),
     order: str = typer.Option("dependency", "--order", help="dependency, alphabetical, random."),
 ) -> None:
     """Show why each file of a repository sits where it does in the packed order."""
@@ -38,6 +40,11 @@ def explain_command(
     except ValueError as exc:
         fail(str(exc))
         return
+    if html_out is not None:
+        from codepack.html_explain import write_explain_html
+
+        write_explain_html(report, html_out)
+        err_console.print(f"explain page written to {html_out}")
     if as_json:
         print_json(report)
         return

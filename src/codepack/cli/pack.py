@@ -117,6 +117,9 @@ def pack_command(
     dedup_num_perm: int = typer.Option(
         256, "--dedup-num-perm", help="MinHash permutations."),
     dedup_ngram: int = typer.Option(5, "--dedup-ngram", help="Word n-gram size of shingles."),
+    dedup_min_tokens: int = typer.Option(
+        10, "--dedup-min-tokens",
+        help="Files with fewer code tokens are never dropped as duplicates."),
     decontaminate: list[str] = typer.Option(
         [], "--decontaminate",
         help="Evaluation set to decontaminate against: 'humaneval' or a JSONL/Parquet file "
@@ -176,7 +179,8 @@ def pack_command(
         ),
         hygiene=HygieneConfig(
             dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
-            dedup_ngram=dedup_ngram, decontaminate=tuple(decontaminate),
+            dedup_ngram=dedup_ngram, dedup_min_tokens=dedup_min_tokens,
+            decontaminate=tuple(decontaminate),
             decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
             secrets=secrets,
         ),

@@ -371,9 +371,10 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
+    memo: _ScopeMemo = {}
     for kind, stmt, captures in statements:
         if rows <= 0 or stmt.start_point.row < rows:
-            refs.update(_refs(rules, kind, stmt, captures, regions))
+            refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
     return _Found(
@@ -389,11 +390,14 @@ def _refs(
     stmt: Node,
     captures: Captures,
     regions: Sequence[tuple[int, int]],
+    memo: _ScopeMemo,
 ) -> Iterator[ImportRef]:
+    """The ImportRefs of one matched statement: its leaves plus position and scope flags."""
     leaves: list[Leaf] = [leaf for leaf in rules.expand(kind, stmt, captures) if leaf.spec]
     if not leaves:
         return
-    lazy, conditional, guarded = _scope_flags(stmt, rules)
+    scope = _scope_flags(stmt, rules, memo)
+    conditional = scope.conditional
     if regions and not conditional:
         start = stmt.start_byte
         conditional = any(begin <= start < end for begin, end in regions)
@@ -405,37 +409,81 @@ def _refs(
             kind=leaf.kind,
             names=leaf.names,
             relative=leaf.relative,
-            lazy=lazy,
-            type_only=leaf.type_only or guarded,
+            lazy=scope.lazy,
+            type_only=leaf.type_only or scope.type_only,
             conditional=conditional,
             wildcard=leaf.wildcard,
             system=leaf.system,
         )
 
 
-def _scope_flags(stmt: Node, rules: LanguageRules) -> tuple[bool, bool, bool]:
-    """(lazy, conditional, type_only) from the statement and its ancestors.
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What a stretch of a statement's ancestor chain says about it.
 
-    Walks up from the statement itself (a Rust ``#[cfg]`` may sit on the ``use``). A
-    function boundary makes the import lazy and discards the conditions seen below it, so
-    only conditions outside every function body remain.
+    ``conditional`` counts only conditions above every function in the stretch, so two
+    stretches compose: an outer stretch holding a function hides the inner conditions.
     """
-    lazy = conditional = type_only = False
-    guard = rules.type_guard
-    test = rules.condition_test
-    child: Node | None = None
-    node: Node | None = stmt
-    while node is not None:
-        kind = node.type
-        if guard is not None and guard(node, child):
-            type_only = True
-        elif kind in rules.functions:
-            lazy = True
-            conditional = False
-        elif kind in rules.conditionals and (test is None or test(node)):
-            conditional = True
-        child, node = node, node.parent
-    return lazy, conditional, type_only
+
+    lazy: bool = False
+    conditional: bool = False
+    type_only: bool = False
+    function: bool = False  # the stretch holds a function boundary
+
+    def inside(self, outer: _Scope) -> _Scope:
+        """This (inner) stretch followed by ``outer``."""
+        return _Scope(
+            lazy=self.lazy or outer.lazy,
+            conditional=outer.conditional or (self.conditional and not outer.function),
+            type_only=self.type_only or outer.type_only,
+            function=self.function or outer.function,
+        )
+
+
+_NO_SCOPE = _Scope()
+_FUNCTION = _Scope(lazy=True, function=True)
+_CONDITION = _Scope(conditional=True)
+_TYPE_GUARD = _Scope(type_only=True)
+
+_ScopeMemo = dict[tuple[int, int, int], _Scope]
+
+
+def _scope_flags(stmt: Node, rules: LanguageRules, memo: _ScopeMemo) -> _Scope:
+    """Lazy / conditional / type-only, from the statement itself (a Rust ``#[cfg]`` may sit
+    on the ``use``) and its ancestors.
+
+    ``memo`` maps a node to what everything above it says, so statements sharing a block
+    walk the shared part of the chain once: ``Node.parent`` is not free in tree-sitter.
+    """
+    pending: list[tuple[Node, Node | None]] = []  # (node, parent) still to be memoised
+    node = stmt
+    while _key(node) not in memo:
+        parent = node.parent
+        pending.append((node, parent))
+        if parent is None:
+            break
+        node = parent
+    for node, parent in reversed(pending):
+        memo[_key(node)] = (
+            _NO_SCOPE if parent is None else _step(parent, node, rules).inside(memo[_key(parent)])
+        )
+    return _step(stmt, None, rules).inside(memo[_key(stmt)])
+
+
+def _step(node: Node, child: Node | None, rules: LanguageRules) -> _Scope:
+    """What one ancestor says about the statement reached through ``child``."""
+    if rules.type_guard is not None and rules.type_guard(node, child):
+        return _TYPE_GUARD
+    kind = node.type
+    if kind in rules.functions:
+        return _FUNCTION
+    if kind in rules.conditionals and (rules.condition_test is None or rules.condition_test(node)):
+        return _CONDITION
+    return _NO_SCOPE
+
+
+def _key(node: Node) -> tuple[int, int, int]:
+    return node.id, node.start_byte, node.kind_id
 
 
 def _regions(marks: list[tuple[int, bool]], end_of_file: int) -> list[tuple[int, int]]:

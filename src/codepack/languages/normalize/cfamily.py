@@ -50,7 +50,7 @@ def _first_body_child(node: Node) -> Node | None:
     """The first named child after the directive's own name/condition, comments aside."""
     skip = [node.child_by_field_name("name"), node.child_by_field_name("condition")]
     for child in node.named_children:
-        if child.type == "comment" or any(_same(child, s) for s in skip):
+        if child.type == "comment" or child in skip:
             continue
         return child
     return None
@@ -85,7 +85,3 @@ def _guarded_name(node: Node) -> bytes | None:
         macro = next((c for c in argument.named_children if c.type == "identifier"), None)
         return macro.text if macro is not None else None
     return None
-
-
-def _same(a: Node, b: Node | None) -> bool:
-    return b is not None and a.start_byte == b.start_byte and a.type == b.type

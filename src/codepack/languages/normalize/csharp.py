@@ -21,7 +21,7 @@ def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
     is_static = any(not c.is_named and c.type == "static" for c in stmt.children)
     target = None
     for child in stmt.named_children:
-        if alias is not None and child.start_byte == alias.start_byte:
+        if child == alias:
             continue
         target = child
     spec = _type_path(target) if target is not None else None

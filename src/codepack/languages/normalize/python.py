@@ -64,9 +64,7 @@ def type_checking_branch(ancestor: Node, child: Node | None) -> bool:
     if condition is None:
         return False
     if child.type == "block":
-        return _is_type_checking(condition) and _same(
-            child, ancestor.child_by_field_name("consequence")
-        )
+        return _is_type_checking(condition) and child == ancestor.child_by_field_name("consequence")
     if child.type == "else_clause" and condition.type == "not_operator":
         argument = condition.child_by_field_name("argument")
         return argument is not None and _is_type_checking(argument)
@@ -80,7 +78,3 @@ def _is_type_checking(node: Node) -> bool:
         attribute = node.child_by_field_name("attribute")
         return attribute is not None and attribute.text == b"TYPE_CHECKING"
     return False
-
-
-def _same(a: Node, b: Node | None) -> bool:
-    return b is not None and a.start_byte == b.start_byte and a.end_byte == b.end_byte
