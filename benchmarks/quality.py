@@ -31,7 +31,6 @@ from codepack.pipeline import _counter, earlier_dependencies, package_markers, s
 from codepack.resolve import resolve_repo
 from codepack.sources import discover_repos
 
-
 args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
 
 
