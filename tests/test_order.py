@@ -27,16 +27,20 @@ DEPENDENCY = OrderConfig()
 
 
 def brute_force_nearest_first(dag: nx.DiGraph) -> list[str]:
-    """CodeGemma's rule with an all-pairs shortest-path table, as the report describes it."""
+    """CodeGemma's rule with an all-pairs shortest-path table, as the report describes it
+    (with codepack's tie-break at one hop: the neighbour of the latest placed file first)."""
     dist = dict(nx.all_pairs_shortest_path_length(dag.to_undirected()))
     placed: list[str] = []
     done: set[str] = set()
     while len(placed) < len(dag):
         available = [n for n in dag if n not in done and all(s in done for s in dag.succ[n])]
 
-        def key(node: str) -> tuple[float, str]:
+        def key(node: str) -> tuple[float, int, str]:
             near = [dist[node][p] for p in placed if p in dist[node]]
-            return (min(near) if near else math.inf, node)
+            d = min(near) if near else math.inf
+            # ties at one hop: the node next to the most recently placed file first
+            latest = max((i for i, p in enumerate(placed) if dist[node].get(p) == 1), default=-1)
+            return (d, -latest if d == 1 else 1, node)
 
         best = min(available, key=key)
         placed.append(best)

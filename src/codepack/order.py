@@ -273,34 +273,44 @@ def nearest_first_order(dag: nx.DiGraph) -> tuple[list[str], list[float]]:
 
     Among the nodes whose dependencies (successors: ``A -> B`` means A imports B) are all
     placed, take the one with the smallest hop distance on the undirected graph to any placed
-    node, ties by name; a node with no path to a placed node is at ``math.inf``, so a new
-    component starts at its smallest available name.
+    node; a node with no path to a placed node is at ``math.inf``, so a new component starts
+    at its smallest available name. Ties at distance 1 go to the node adjacent to the most
+    recently placed file, then by name (the report breaks all ties by name): this keeps a
+    chain of imports together, so a file more often lands in the same training example as
+    the file it imports (``benchmarks/quality.py`` measures it).
 
     Instead of an all-pairs table (V x V does not fit for 50,000 files) the distance of every
     node to the placed set is maintained incrementally: placing a node runs a BFS from it that
     only continues through nodes whose distance shrinks. This is exact because the distance
     to a set is 1-Lipschitz: if the new node brings ``v`` closer, it brings every node on the
-    shortest path to ``v`` closer too. Available nodes sit in a heap keyed ``(distance, name)``;
-    a shrink pushes a fresh entry and stale ones are skipped when popped. Each node's distance
-    only decreases, so the work is O((V + E) * D log V) for graph diameter D, near-linear on
-    import graphs. Raises ``ValueError`` if ``dag`` has a cycle (some nodes never become
-    available).
+    shortest path to ``v`` closer too. Available nodes sit in a heap keyed
+    ``(distance, -latest placed neighbour, name)``; a change pushes a fresh entry and stale
+    ones are skipped when popped. Each node's distance only decreases, so the work is
+    O((V + E) * D log V) for graph diameter D, near-linear on import graphs. Raises
+    ``ValueError`` if ``dag`` has a cycle (some nodes never become available).
     """
     adjacency = {n: list(set(dag.succ[n]) | set(dag.pred[n])) for n in dag}
     remaining = {n: len(dag.succ[n]) for n in dag}
     distance = dict.fromkeys(dag, math.inf)
-    heap = [(math.inf, n) for n in dag if remaining[n] == 0]
+    latest = dict.fromkeys(dag, -1)  # placement step of the latest placed neighbour
+
+    def entry(n: str) -> tuple[float, int, str]:
+        return (distance[n], -latest[n] if distance[n] == 1 else 1, n)
+
+    heap = [entry(n) for n in dag if remaining[n] == 0]
     heapq.heapify(heap)
     placed: set[str] = set()
     order: list[str] = []
     chosen: list[float] = []
     while heap:
-        d, node = heapq.heappop(heap)
-        if node in placed or d != distance[node]:
+        item = heapq.heappop(heap)
+        node = item[2]
+        if node in placed or item != entry(node):
             continue
+        step = len(order)
         placed.add(node)
         order.append(node)
-        chosen.append(d)
+        chosen.append(item[0])
         distance[node] = 0
         queue = deque([node])
         while queue:
@@ -310,12 +320,16 @@ def nearest_first_order(dag: nx.DiGraph) -> tuple[list[str], list[float]]:
                 if du < distance[w]:
                     distance[w] = du
                     queue.append(w)
-                    if remaining[w] == 0 and w not in placed:
-                        heapq.heappush(heap, (du, w))
+                    if remaining[w] == 0 and w not in placed and du > 1:
+                        heapq.heappush(heap, entry(w))
+        for w in adjacency[node]:  # distance 1 now, and this is their latest neighbour
+            latest[w] = step
+            if remaining[w] == 0 and w not in placed:
+                heapq.heappush(heap, entry(w))
         for importer in dag.pred[node]:
             remaining[importer] -= 1
             if remaining[importer] == 0:
-                heapq.heappush(heap, (distance[importer], importer))
+                heapq.heappush(heap, entry(importer))
     if len(order) != len(distance):
         raise ValueError("nearest_first_order needs a DAG; prune_cycles first")
     return order, chosen

@@ -29,7 +29,7 @@ from codepack.config import PackConfig
 from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
-from codepack.languages.extract import extract_declarations, extract_imports
+from codepack.languages.extract import extract_file
 from codepack.order import order_files
 from codepack.records import (
     Drop,
@@ -129,7 +129,7 @@ def scan_entries(
                 redactions = len(findings)
                 kinds = ",".join(sorted({f.kind for f in findings}))
                 scan.audit.append(Drop(name, path, "secrets", "redacted", kinds))
-        imports, parse_error = extract_imports(text, language, config.scan.import_lines)
+        extraction = extract_file(text, language, config.scan.import_lines)
         scan.files.append(
             SourceFile(
                 path=path,
@@ -137,10 +137,10 @@ def scan_entries(
                 text=text,
                 n_bytes=len(data),
                 content_hash=dedup.content_hash(text) if hygiene.dedup != "off" else "",
-                imports=imports,
-                parse_error=parse_error,
+                imports=extraction.imports,
+                parse_error=extraction.parse_error,
                 redactions=redactions,
-                declarations=extract_declarations(text, language),
+                declarations=extraction.declarations,
             )
         )
     scan.files.sort(key=lambda f: f.path)
