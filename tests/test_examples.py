@@ -203,6 +203,22 @@ def test_grouping_prefers_the_largest_gap_and_then_the_latest_cut() -> None:
     assert len(tie[0].pieces) == 6  # equal gaps: the later cut fills more
 
 
+def test_grouping_cuts_where_fewest_files_lose_their_dependency() -> None:
+    # costs 300, 300, 150, 300 (+18 per separator): the budget of 1000 takes three files.
+    # The graph gaps alone cut before f3 (the largest gap). But f3 imports f2, and f2
+    # imports nothing: cutting before f2 keeps f3 with its import and loses nothing.
+    contents = [body_of_size(300), body_of_size(300), body_of_size(150), body_of_size(300)]
+    config = ExampleConfig(fim_rate=0.0, max_tokens=1000)
+    files = repo_files(contents)
+    gaps = [1.0, 1.0, 2.0]
+    by_gap, _ = build_examples(REPO, files, gaps, config, 0, CharCounter())
+    assert [len(e.pieces) for e in by_gap] == [3, 1]  # cut before f3, at the largest gap
+    depends_on = [[], [0], [], [2]]
+    by_deps, _ = build_examples(REPO, files, gaps, config, 0, CharCounter(),
+                                depends_on=depends_on)
+    assert [e.paths for e in by_deps] == [["src/f0.py", "src/f1.py"], ["src/f2.py", "src/f3.py"]]
+
+
 def test_oversize_file_is_split_at_line_boundaries() -> None:
     content = "".join(f"line {i:03d} of a long file\n" for i in range(80))
     examples, drops = build([content, "tail\n"], max_tokens=300)

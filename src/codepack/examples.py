@@ -13,12 +13,14 @@ How it works:
    ``(seed, repo, path, part=0)`` and counted once. A file that does not fit an example on
    its own is *oversize*: dropped with ``oversize="skip"``, split with ``"split"`` (step 3).
 2. **Cuts.** Pieces are taken in order while the estimate (piece counts plus headers and
-   separators) fits. When the rest of the repository does not fit, the cut is placed at
-   the largest gap among the boundaries in the last :data:`GROUPING_WINDOW` of the budget
-   (the latest boundary wins ties), so an example ends between unrelated files instead of
-   wherever the budget runs out; with ``grouping=False`` it is greedy. The rendered example
-   is then counted; if tokens merging across joins push it over the budget, the cut moves
-   back one piece and is chosen again.
+   separators) fits. When the rest of the repository does not fit, the cut is chosen among
+   the boundaries in the last :data:`GROUPING_WINDOW` of the budget: with the import lists
+   (``depends_on``) it is the boundary where the fewest files lose their last dependency
+   inside the example, then the largest graph gap, then the latest boundary; without them,
+   the largest gap (``inf`` between unrelated files). So an example ends between unrelated
+   files instead of wherever the budget runs out; with ``grouping=False`` it is greedy. The
+   rendered example is then counted; if tokens merging across joins push it over the
+   budget, the cut moves back one piece and is chosen again.
 3. **Oversize files** are split when the cutter reaches them, into consecutive parts that end
    at line ends (a single line longer than the budget is cut between characters). The first
    part fills what is left of the current example - so the top of a large file, where its
@@ -55,8 +57,10 @@ from codepack.records import Drop, Example, FilePiece, Placed, SkipReason
 from codepack.tokens import ApproximateCounter, TokenCounter, load_counter
 
 # Share of the budget, at its end, within which a grouping cut looks for the least related
-# pair of neighbours (see benchmarks/colocation.py for its effect).
-GROUPING_WINDOW = 0.25
+# pair of neighbours. 0.4 measured best on real packages (benchmarks/quality.py): files that
+# find a dependency in their example rose from 23.1 % to 24.2 % (greedy: 22.1 %) for 0.5 %
+# more examples; 0.6 gained 0.2 points more for 2.6 % more examples.
+GROUPING_WINDOW = 0.4
 
 # An oversize file fills the rest of the current example only if at least this share of
 # the budget is left; below it, the file starts a new example.
