@@ -30,8 +30,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from codepack.config import ScanConfig
+from codepack.sources import FoundFile, walk_repo
+
 sys.path.insert(0, str(Path(__file__).parent))
-import synth
+import synth  # noqa: E402
 
 
 def floor(root: Path, out: Path, single: bool) -> tuple[float, int]:
