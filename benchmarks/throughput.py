@@ -34,7 +34,7 @@ from codepack.config import ScanConfig
 from codepack.sources import FoundFile, walk_repo
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth  # noqa: E402
+import synth
 
 
 def floor(root: Path, out: Path, single: bool) -> tuple[float, int]:
