@@ -28,6 +28,7 @@ from codepack.examples import build_examples
 from codepack.languages.extract import extract_imports
 from codepack.languages.registry import language_for_path
 from codepack.order import order_files
+from codepack.pipeline import earlier_dependencies
 from codepack.records import Edge, Example, ImportRef
 from codepack.resolve import resolve_repo
 from codepack.tokens import load_counter
@@ -102,6 +103,8 @@ def main() -> None:
                 config,
                 0,
                 counter,
+                depends_on=earlier_dependencies(
+                    [p.path for p in ordered.placed], resolution.edges),
             )
             seconds = time.perf_counter() - started
             fill = sum(e.n_tokens for e in examples) / (len(examples) * args.max_tokens)

@@ -30,6 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from codepack.classify import classify_path
 from codepack.config import ScanConfig
 from codepack.sources import FoundFile, walk_repo
 
@@ -38,16 +39,18 @@ import synth
 
 
 def floor(root: Path, out: Path, single: bool) -> tuple[float, int]:
-    """Read the files codepack's walker lists (the same bytes codepack looks at),
-    concatenate per repository, write Parquet. Returns (seconds, bytes read)."""
+    """Read the files codepack reads (those its walker lists and whose name does not rule
+    them out, as images or lock files), concatenate per repository, write Parquet.
+    Returns (seconds, bytes read)."""
     started = time.perf_counter()
     repos = [root] if single else sorted(p for p in root.iterdir() if p.is_dir())
     names, texts = [], []
     total = 0
+    config = ScanConfig()
     for repo in repos:
         parts = []
-        for item in walk_repo(repo, ScanConfig()):
-            if isinstance(item, FoundFile):
+        for item in walk_repo(repo, config):
+            if isinstance(item, FoundFile) and classify_path(item.path, config) is None:
                 try:
                     parts.append(item.abs_path.read_bytes())
                 except OSError:
@@ -98,15 +101,17 @@ def main() -> None:
                 synth.generate(root, int(synth.stdlib_bytes() * args.scale))
         else:
             root = Path(args.corpus)
+        # codepack first: a child forked after the floor filled this process's memory would
+        # report that memory as its own peak
+        runs = [(w, *run_codepack(root, tmp / f"out{w}", w, single, args.codepack_args))
+                for w in args.workers]
         (tmp / "floor").mkdir()
         floor_s, size = floor(root, tmp / "floor", single)
         print(f"corpus {root}: {size / 1e6:.1f} MB in the files codepack reads")
         print(f"{'run':<22}{'seconds':>9}{'MB/s':>9}{'peak MB':>9}{'vs floor':>10}")
         floor_mbs = size / 1e6 / floor_s
         print(f"{'floor (read+write)':<22}{floor_s:9.2f}{floor_mbs:9.1f}{'':>9}{1:10.3f}")
-        for workers in args.workers:
-            seconds, peak = run_codepack(root, tmp / f"out{workers}", workers, single,
-                                         args.codepack_args)
+        for workers, seconds, peak in runs:
             print(f"{f'codepack workers={workers}':<22}{seconds:9.2f}{size / 1e6 / seconds:9.1f}"
                   f"{peak:9d}{floor_s / seconds:10.3f}")
     finally:

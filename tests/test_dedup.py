@@ -321,3 +321,12 @@ def test_plan_repo_dedup_drops_copies_of_larger_repositories() -> None:
         "mirror": ("near_duplicate", "patched", ""),
         "upstream": ("near_duplicate", "patched", ""),
     }
+
+
+def test_has_code_tokens_counts_words_not_punctuation() -> None:
+    from codepack.dedup import has_code_tokens
+
+    assert has_code_tokens("a b c", 3)
+    assert not has_code_tokens("a b", 3)
+    assert not has_code_tokens("# " + "-" * 5000, 1)
+    assert has_code_tokens("", 0)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -86,6 +86,11 @@ def content_hash(text: str) -> str:
 def code_tokens(text: str) -> list[str]:
     """Identifier/number tokens: punctuation and layout do not make files different."""
     return _TOKEN_RE.findall(text)
+
+
+def has_code_tokens(text: str, count: int) -> bool:
+    """Whether ``text`` has at least ``count`` code tokens; stops at the ``count``-th."""
+    return count <= 0 or any(i + 1 >= count for i, _ in enumerate(_TOKEN_RE.finditer(text)))
 
 
 def ngram_hashes(tokens: Sequence[str], ngram: int) -> np.ndarray:
@@ -534,6 +539,7 @@ __all__ = [
     "MINHASH_SEED",
     "SIGNATURE_DTYPE",
     "DedupRecord",
+    "NearDuplicatesFn",
     "RepoDedupRecord",
     "band_key_matrix",
     "band_keys",
@@ -553,9 +559,64 @@ __all__ = [
     "ngram_hashes",
     "normalize_for_hash",
     "plan_dedup",
+    "plan_dedup_with",
     "plan_repo_dedup",
     "repo_dedup_record",
     "resolve_cluster",
     "shingle_hashes",
     "signature_from_bytes",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# seam for distributed executors
+
+#: What :func:`near_duplicates` computes, as a type: (signatures by rank, threshold,
+#: num_perm) -> dropped rank -> survivor rank.
+NearDuplicatesFn = Callable[[Mapping[Rank, np.ndarray], float, int], dict[Rank, Rank]]
+
+
+def plan_dedup_with(
+    records: Iterable[DedupRecord], config: HygieneConfig, near: NearDuplicatesFn
+) -> dict[Key, Drop]:
+    """:func:`plan_dedup` with the near-duplicate search supplied by the caller.
+
+    The exact-hash step and the final assembly are cheap dictionary work; the near-duplicate
+    search is the part worth distributing. An executor passes its own implementation of
+    :func:`near_duplicates` (same contract) and so gets exactly :func:`plan_dedup`'s answer
+    without re-implementing the exact-duplicate and re-pointing rules.
+    """
+    items = sorted(
+        ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
+        key=lambda item: item[:2],
+    )
+    by_hash: dict[str, list[Rank]] = defaultdict(list)
+    packed: dict[Rank, bytes | None] = {}
+    for rank, exact_key, signature in items:
+        if rank in packed:
+            continue
+        packed[rank] = signature
+        by_hash[exact_key or f"\0{rank}"].append(rank)
+    plan: dict[Rank, tuple[str, Rank]] = {}
+    survivors: list[Rank] = []
+    for group in by_hash.values():
+        group.sort()
+        survivors.append(group[0])
+        for rank in group[1:]:
+            plan[rank] = (SkipReason.DUPLICATE.value, group[0])
+    if config.dedup_threshold < 1.0:
+        signatures = {}
+        for rank in survivors:
+            signature = _parse_signature(packed[rank], config.dedup_num_perm)
+            if signature is not None:
+                signatures[rank] = signature
+        found = near(signatures, config.dedup_threshold, config.dedup_num_perm)
+        for rank, survivor in found.items():
+            plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
+        for rank, (reason, survivor) in list(plan.items()):
+            if reason == SkipReason.DUPLICATE.value and survivor in found:
+                plan[rank] = (SkipReason.NEAR_DUPLICATE.value, found[survivor])
+    return {
+        (rank[1], rank[2]): Drop(rank[1], rank[2], "dedup", reason, _label(survivor))
+        for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1:])
+    }

@@ -319,7 +319,7 @@ def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]
     n_files = len(scan.files)
     records = []
     for f in scan.files:
-        if len(dedup.code_tokens(f.text)) < hygiene.dedup_min_tokens:
+        if not dedup.has_code_tokens(f.text, hygiene.dedup_min_tokens):
             continue
         records.append(
             dedup.DedupRecord(

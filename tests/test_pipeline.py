@@ -1,0 +1,47 @@
+"""The stage glue: scan of in-memory files, dedup records, dependency positions."""
+
+from __future__ import annotations
+
+from codepack.api import pack_repo_result
+from codepack.config import ExampleConfig, PackConfig
+from codepack.pipeline import earlier_dependencies
+from codepack.records import Edge, ImportRef
+
+CONFIG = PackConfig(examples=ExampleConfig(fim_rate=0.0))
+BODY = "".join(f"def function_{i}(value):\n    return value * {i} + offset_{i}\n" for i in range(40))
+
+
+def packed_paths(files: list[tuple[str, str]]) -> set[str]:
+    result = pack_repo_result("repo", files, CONFIG)
+    return {p for e in result.examples for p in e.paths}
+
+
+def test_duplicate_files_are_dropped_but_tiny_ones_are_kept() -> None:
+    files = [
+        ("a/big.py", BODY),
+        ("b/big.py", BODY),  # exact duplicate: one survives
+        ("a/__init__.py", "from .big import function_1\n"),
+        ("b/__init__.py", "from .big import function_1\n"),  # 5 code tokens: structure, kept
+    ]
+    result = pack_repo_result("repo", files, CONFIG)
+    paths = {p for e in result.examples for p in e.paths}
+    assert paths == {"a/big.py", "a/__init__.py", "b/__init__.py"}
+    dropped = [(d.path, d.reason, d.detail) for d in result.audit if d.stage == "dedup"]
+    assert dropped == [("b/big.py", "duplicate", "repo/a/big.py")]
+    assert result.stats["skipped.duplicate"] == 1
+
+
+def test_every_file_is_counted_once() -> None:
+    files = [("x.py", BODY), ("blob.py", "\x00binary"), ("notes.txt", "hello"), ("e.py", "")]
+    result = pack_repo_result("repo", files, CONFIG)
+    skipped = {d.path: d.reason for d in result.audit}
+    assert skipped == {"blob.py": "binary", "notes.txt": "not_code", "e.py": "empty"}
+    assert result.stats["files_seen"] == 4
+    assert result.stats["files_packed"] == 1
+
+
+def test_earlier_dependencies_are_positions_of_imports_placed_before() -> None:
+    ref = ImportRef("m", 1)
+    edges = [Edge("c.py", "a.py", ref), Edge("c.py", "b.py", ref), Edge("a.py", "c.py", ref)]
+    # order a, b, c: c imports a and b (both earlier); a imports c (later: not counted)
+    assert earlier_dependencies(["a.py", "b.py", "c.py"], edges) == [[], [], [0, 1]]
