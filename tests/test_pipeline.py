@@ -8,12 +8,9 @@ from codepack.pipeline import earlier_dependencies
 from codepack.records import Edge, ImportRef
 
 CONFIG = PackConfig(examples=ExampleConfig(fim_rate=0.0))
-BODY = "".join(f"def function_{i}(value):\n    return value * {i} + offset_{i}\n" for i in range(40))
-
-
-def packed_paths(files: list[tuple[str, str]]) -> set[str]:
-    result = pack_repo_result("repo", files, CONFIG)
-    return {p for e in result.examples for p in e.paths}
+BODY = "".join(
+    f"def function_{i}(value):\n    return value * {i} + offset_{i}\n" for i in range(40)
+)
 
 
 def test_duplicate_files_are_dropped_but_tiny_ones_are_kept() -> None:
