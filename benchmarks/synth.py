@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sysconfig
 from pathlib import Path
 
@@ -31,9 +32,20 @@ def _stdlib_bodies(limit_bytes: int = 40_000) -> list[str]:
     return bodies
 
 
+_IDENTIFIER = re.compile(r"\b([a-z][a-z0-9_]{3,})\b")
+
+
+def _unique(body: str, tag: str) -> str:
+    """The body with every longer identifier renamed for this file, so that no two synthetic
+    files are near duplicates (dedup would otherwise remove most of the corpus)."""
+    return _IDENTIFIER.sub(lambda m: f"{m.group(1)}_{tag}", body)
+
+
 def stdlib_bytes() -> int:
+    """Bytes of the standard library's own .py files (installed packages excluded)."""
     root = Path(sysconfig.get_paths()["stdlib"])
-    return sum(p.stat().st_size for p in root.rglob("*.py") if p.is_file())
+    return sum(p.stat().st_size for p in root.rglob("*.py")
+               if p.is_file() and "site-packages" not in p.parts)
 
 
 def write_repo(out: Path, name: str, n_modules: int, rng: random.Random, bodies: list[str]) -> int:
@@ -55,7 +67,7 @@ def write_repo(out: Path, name: str, n_modules: int, rng: random.Random, bodies:
             back = modules[rng.randrange(i + 1, n_modules)] if i + 1 < n_modules else modules[0]
             lines += ["", "def _late():", f"    from {name} import {back}", f"    return {back}"]
         lines += ["", *(f"def f{i}_{k}():\n    return {k}\n" for k in range(3)), ""]
-        lines.append(rng.choice(bodies))
+        lines.append(_unique(rng.choice(bodies), f"{name}_{i}"))
         text = "\n".join(lines) + "\n"
         (pkg / f"{mod}.py").write_text(text, encoding="utf-8")
         size += len(text.encode())
@@ -73,8 +85,9 @@ def generate(out: Path, target_bytes: int, seed: int = 0) -> tuple[int, int]:
     bodies = _stdlib_bodies()
     total = repos = 0
     while total < target_bytes:
-        # repository sizes are heavy-tailed: most small, a few large
-        n_modules = min(2000, max(3, int(rng.paretovariate(1.2) * 8)))
+        # repository sizes are heavy-tailed: most small, a few large (capped, so that at 1x
+        # no single repository dominates the corpus and worker scaling can be measured)
+        n_modules = min(400, max(3, int(rng.paretovariate(1.2) * 8)))
         total += write_repo(out, f"repo{repos:05d}", n_modules, rng, bodies)
         repos += 1
     return repos, total

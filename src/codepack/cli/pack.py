@@ -62,6 +62,12 @@ def pack_command(
     workers: int = typer.Option(
         0, "--workers", "-j", help="Worker processes (0 = all cores). Output is identical "
         "for any value."),
+    executor: str = typer.Option(
+        "local", "--executor", help="Where stages run: local (process pool) or ray "
+        "(needs the ray extra). Output is identical for either."),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Ray cluster to connect to with --executor ray "
+        "(e.g. auto, ray://host:10001); default: start a local Ray."),
     # scan
     lang: list[str] = typer.Option(
         [], "--lang", help=f"Only these languages (repeatable): {LANGUAGES}."),
@@ -152,6 +158,9 @@ def pack_command(
     _choice(oversize, ("split", "skip"), "--oversize")
     _choice(dedup, ("file", "repo", "off"), "--dedup")
     _choice(secrets, ("redact", "drop", "off"), "--secrets")
+    _choice(executor, ("local", "ray"), "--executor")
+    if ray_address is not None and executor != "ray":
+        fail("--ray-address needs --executor ray")
     for value, option in ((fim_rate, "--fim-rate"), (spm_rate, "--spm-rate"),
                           (repo_metadata_rate, "--repo-metadata-rate"),
                           (dedup_threshold, "--dedup-threshold"),
@@ -214,6 +223,7 @@ def pack_command(
         try:
             summary = pack(
                 [str(p) for p in paths], out, config, workers=workers or None,
+                executor=executor, ray_address=ray_address,
                 single_repo=single_repo, rev=rev, records_columns=columns,
                 overwrite=overwrite, resume=resume, progress=on_progress,
                 command=shlex.join(["codepack", *sys.argv[1:]]),
