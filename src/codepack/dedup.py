@@ -452,7 +452,9 @@ def _parse_signature(data: bytes | None, num_perm: int) -> np.ndarray | None:
 
 
 def _plan(
-    items: Iterable[tuple[Rank, str, bytes | None]], config: HygieneConfig
+    items: Iterable[tuple[Rank, str, bytes | None]],
+    config: HygieneConfig,
+    near: NearDuplicatesFn | None = None,
 ) -> dict[Rank, tuple[str, Rank]]:
     """Shared core of both plans: dropped rank -> (reason, survivor rank).
 
@@ -481,26 +483,32 @@ def _plan(
         signature = _parse_signature(packed[rank], config.dedup_num_perm)
         if signature is not None:
             signatures[rank] = signature
-    near = near_duplicates(signatures, config.dedup_threshold, config.dedup_num_perm)
-    for rank, survivor in near.items():
+    search = near or near_duplicates
+    found = search(signatures, config.dedup_threshold, config.dedup_num_perm)
+    for rank, survivor in found.items():
         plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
     for rank, (reason, survivor) in list(plan.items()):
-        if reason == SkipReason.DUPLICATE.value and survivor in near:
-            plan[rank] = (SkipReason.NEAR_DUPLICATE.value, near[survivor])
+        if reason == SkipReason.DUPLICATE.value and survivor in found:
+            plan[rank] = (SkipReason.NEAR_DUPLICATE.value, found[survivor])
     return plan
 
 
-def plan_dedup(records: Iterable[DedupRecord], config: HygieneConfig) -> dict[Key, Drop]:
+def plan_dedup(
+    records: Iterable[DedupRecord],
+    config: HygieneConfig,
+    near: NearDuplicatesFn | None = None,
+) -> dict[Key, Drop]:
     """Files to drop across all repositories: ``(repo, path) -> Drop``.
 
     ``Drop.detail`` names the surviving copy as ``repo/path``. The result depends only on the
-    set of records, never on their order.
+    set of records, never on their order. ``near`` replaces :func:`near_duplicates` (a
+    distributed executor passes its own).
     """
     items = sorted(
         ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
         key=lambda item: item[:2],
     )
-    plan = _plan(items, config)
+    plan = _plan(items, config, near)
     return {
         (rank[1], rank[2]): Drop(rank[1], rank[2], "dedup", reason, _label(survivor))
         for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1:])
@@ -586,37 +594,4 @@ def plan_dedup_with(
     :func:`near_duplicates` (same contract) and so gets exactly :func:`plan_dedup`'s answer
     without re-implementing the exact-duplicate and re-pointing rules.
     """
-    items = sorted(
-        ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
-        key=lambda item: item[:2],
-    )
-    by_hash: dict[str, list[Rank]] = defaultdict(list)
-    packed: dict[Rank, bytes | None] = {}
-    for rank, exact_key, signature in items:
-        if rank in packed:
-            continue
-        packed[rank] = signature
-        by_hash[exact_key or f"\0{rank}"].append(rank)
-    plan: dict[Rank, tuple[str, Rank]] = {}
-    survivors: list[Rank] = []
-    for group in by_hash.values():
-        group.sort()
-        survivors.append(group[0])
-        for rank in group[1:]:
-            plan[rank] = (SkipReason.DUPLICATE.value, group[0])
-    if config.dedup_threshold < 1.0:
-        signatures = {}
-        for rank in survivors:
-            signature = _parse_signature(packed[rank], config.dedup_num_perm)
-            if signature is not None:
-                signatures[rank] = signature
-        found = near(signatures, config.dedup_threshold, config.dedup_num_perm)
-        for rank, survivor in found.items():
-            plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
-        for rank, (reason, survivor) in list(plan.items()):
-            if reason == SkipReason.DUPLICATE.value and survivor in found:
-                plan[rank] = (SkipReason.NEAR_DUPLICATE.value, found[survivor])
-    return {
-        (rank[1], rank[2]): Drop(rank[1], rank[2], "dedup", reason, _label(survivor))
-        for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1:])
-    }
+    return plan_dedup(records, config, near)

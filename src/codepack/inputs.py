@@ -69,6 +69,8 @@ from codepack.sources import (
     _IgnoreRules,
     _Patterns,
     is_aux_file,
+    is_utf8_name,
+    printable_path,
 )
 
 log = logging.getLogger(__name__)
@@ -186,21 +188,8 @@ def _normalise(raw: str) -> tuple[str, str | None]:
     return "/".join(parts), None
 
 
-def _printable(path: str) -> str:
-    """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN)."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _is_utf8_name(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _unsafe(raw: str, problem: str) -> SkippedFile:
-    return SkippedFile(_printable(raw), SkipReason.UNREADABLE, f"unsafe path ({problem})")
+    return SkippedFile(printable_path(raw), SkipReason.UNREADABLE, f"unsafe path ({problem})")
 
 
 def _too_large(path: str, size: int, max_bytes: int, grew: bool = False) -> SkippedFile:
@@ -427,9 +416,9 @@ class _Planner:
         if name == ".git":
             return None
         rel, real = _join(frame.rel, name), _join(frame.real, name)
-        if not _is_utf8_name(name):
+        if not is_utf8_name(name):
             self.items.append(
-                SkippedFile(_printable(rel), SkipReason.NOT_UTF8, "file name is not UTF-8")
+                SkippedFile(printable_path(rel), SkipReason.NOT_UTF8, "file name is not UTF-8")
             )
             return None
         is_dir = real in self.tree.dirs

@@ -188,7 +188,7 @@ def pack(
                            records_columns=records_columns)
     runner = make_executor(executor, workers, ray_address)
     try:
-        return _pack(sources, paths, Path(out), config, runner, overwrite, resume,
+        return _pack(sources, paths, Path(out).absolute(), config, runner, overwrite, resume,
                      progress or _no_progress, command, started)
     finally:
         runner.close()

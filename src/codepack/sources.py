@@ -354,12 +354,13 @@ def _sort_key(entry: os.DirEntry[str]) -> str:
     return entry.name + "/" if _is_dir(entry, follow_symlinks=True) else entry.name
 
 
-def _printable(rel: str) -> str:
+def printable_path(rel: str) -> str:
     """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN)."""
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _is_utf8_name(name: str) -> bool:
+def is_utf8_name(name: str) -> bool:
+    """Whether a file name (as the OS gave it, surrogate-escaped) is valid UTF-8."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -445,8 +446,8 @@ class _Walker:
         if name == ".git":
             return None
         rel = f"{frame.rel}/{name}" if frame.rel else name
-        if not _is_utf8_name(name):
-            return SkippedFile(_printable(rel), SkipReason.NOT_UTF8, "file name is not UTF-8")
+        if not is_utf8_name(name):
+            return SkippedFile(printable_path(rel), SkipReason.NOT_UTF8, "file name is not UTF-8")
         try:
             is_link = entry.is_symlink()
             is_dir = not is_link and entry.is_dir(follow_symlinks=False)
