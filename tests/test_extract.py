@@ -246,7 +246,7 @@ def test_any_text_in_any_language_yields_sorted_refs_without_raising(
     for ref in result.imports:
         assert ref.spec
         assert 1 <= ref.line <= (min(lines, total_lines) if lines else total_lines)
-    assert list(result.imports) == sorted(result.imports, key=extract._order)
+    assert list(result.imports) == sorted(result.imports, key=Ref.sort_key)
     assert len(set(result.imports)) == len(result.imports)
 
 

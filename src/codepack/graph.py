@@ -72,19 +72,6 @@ def edge_importance(refs: Sequence[ImportRef]) -> float:
     return strength + n / (n + 1)
 
 
-def _ref_key(ref: ImportRef) -> tuple[object, ...]:
-    return (
-        ref.line,
-        ref.spec,
-        ref.kind,
-        ref.names,
-        ref.relative,
-        ref.lazy,
-        ref.type_only,
-        ref.conditional,
-        ref.wildcard,
-        ref.system,
-    )
 
 
 def build_graph(paths: Sequence[str], edges: Sequence[Edge]) -> nx.DiGraph:
@@ -106,7 +93,7 @@ def build_graph(paths: Sequence[str], edges: Sequence[Edge]) -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     for (src, dst), ref_set in sorted(merged.items()):
-        refs = tuple(sorted(ref_set, key=_ref_key)) if len(ref_set) > 1 else tuple(ref_set)
+        refs = tuple(sorted(ref_set, key=ImportRef.sort_key))
         graph.add_edge(src, dst, refs=refs, weight=edge_importance(refs))
     return graph
 

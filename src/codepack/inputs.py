@@ -71,6 +71,7 @@ from codepack.sources import (
     is_aux_file,
     is_utf8_name,
     printable_path,
+    special_kind,
 )
 
 log = logging.getLogger(__name__)
@@ -1208,7 +1209,7 @@ class ArchiveRepo(RepoInput):
                 return None
             return _Member(path, "symlink", target=target.decode("utf-8", "surrogateescape"))
         if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-            return _Member(path, "special", detail=_special_kind(mode))
+            return _Member(path, "special", detail=special_kind(mode))
         return _Member(path, "file", key=index, size=info.file_size)
 
     # ---- tar: one forward pass (two when the files do not fit the hold budget)
@@ -1343,18 +1344,6 @@ def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> by
             return handle.read(limit + 1)
     except _ARCHIVE_READ_ERRORS as exc:
         return _Failed(f"cannot read archive member: {exc}")
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    return "not a regular file"
 
 
 def _archive_format(name: str) -> str | None:

@@ -61,6 +61,11 @@ class ImportRef:
     wildcard: bool = False  # `from x import *`, `import a.b.*`, `use a::*`
     system: bool = False  # C/C++ `#include <...>`: searched in include folders only
 
+    def sort_key(self) -> tuple[object, ...]:
+        """A total order over imports (by line first), for deterministic output."""
+        return (self.line, self.spec, self.kind, self.names, self.relative, self.lazy,
+                self.type_only, self.conditional, self.wildcard, self.system)
+
 
 @dataclass(slots=True)
 class SourceFile:

@@ -372,7 +372,8 @@ def _inside(real: str, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def _special_kind(mode: int) -> str:
+def special_kind(mode: int) -> str:
+    """What a non-regular file is, for the skip detail."""
     if stat.S_ISFIFO(mode):
         return "fifo"
     if stat.S_ISSOCK(mode):
@@ -466,7 +467,7 @@ class _Walker:
         if is_link:
             return self._follow_link(frame, rel, os.path.join(frame.real, name))
         try:
-            kind = _special_kind(entry.stat(follow_symlinks=False).st_mode)
+            kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
         except OSError:
             kind = "not a regular file"
         return self._filter_skip(rel, SkipReason.SPECIAL_FILE, kind)
@@ -512,7 +513,7 @@ class _Walker:
             return self._enter_dir(frame, rel, real, PurePosixPath(rel).name)
         if stat.S_ISREG(mode):
             return self._filter_file(FoundFile(rel, Path(real)))
-        kind = f"link to a {_special_kind(mode)}"
+        kind = f"link to a {special_kind(mode)}"
         return self._filter_skip(rel, SkipReason.SPECIAL_FILE, kind)
 
     def _filter_reason(self, rel: str) -> str | None:
@@ -639,7 +640,7 @@ def read_file_bytes(found: FoundFile, max_bytes: int) -> bytes | SkippedFile:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return SkippedFile(found.path, SkipReason.SPECIAL_FILE, _special_kind(info.st_mode))
+            return SkippedFile(found.path, SkipReason.SPECIAL_FILE, special_kind(info.st_mode))
         if info.st_size > max_bytes:
             return _too_large(found.path, info.st_size, max_bytes)
         chunks: list[bytes] = []

@@ -378,7 +378,7 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
     return _Found(
-        tuple(sorted(refs, key=_order)),
+        tuple(sorted(refs, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
@@ -582,19 +582,6 @@ def _head(text: str, lines: int) -> tuple[str, bool]:
     return text[:cut], cut < len(text)
 
 
-def _order(ref: ImportRef) -> tuple:
-    return (
-        ref.line,
-        ref.spec,
-        ref.kind,
-        ref.names,
-        ref.relative,
-        ref.lazy,
-        ref.type_only,
-        ref.conditional,
-        ref.wildcard,
-        ref.system,
-    )
 
 
 @cache
