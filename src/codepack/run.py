@@ -45,6 +45,9 @@ from codepack.writer import (
 )
 
 WORK_DIR = ".codepack-work"
+# repositories a pass may run ahead of the one it waits for (see executors.local.map_ordered)
+SCAN_AHEAD = 256
+PACK_AHEAD = 32
 RUN_FILE = ".codepack-run.json"
 # files a run writes into --out; --overwrite removes exactly these and nothing else
 OWNED_PATTERNS = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet",
@@ -251,7 +254,10 @@ def _pack(
         work.mkdir(exist_ok=True)
         scan_tasks = [_Task(i, s, config, str(work)) for i, s in enumerate(sources)]
         records: list[dedup.DedupRecord] = []
-        for done, (_, recs) in enumerate(runner.map_ordered(_scan_task, scan_tasks), 1):
+        # scan results are small (signatures): run far ahead so a large repository at the head
+        # of the queue does not idle the other workers
+        scanned = runner.map_ordered(_scan_task, scan_tasks, ahead=SCAN_AHEAD)
+        for done, (_, recs) in enumerate(scanned, 1):
             records.extend(recs)
             note("scan", done, total, sources[done - 1].name)
         if config.hygiene.dedup == "repo":
@@ -275,7 +281,8 @@ def _pack(
     ]
     writer = ShardWriter(out, config.output, first_shard=len(finished))
     audit_dir = out
-    for result in runner.map_ordered(_pack_task, pack_tasks):
+    # pack results hold a repository's examples: fewer ahead, to bound memory
+    for result in runner.map_ordered(_pack_task, pack_tasks, ahead=PACK_AHEAD):
         writer.add_repo(result.index, result.examples, result.audit, dict(result.stats))
         if two_pass:
             for suffix in (".pkl", ".records.pkl"):

@@ -2,8 +2,9 @@
 
 Results come back in input order whatever the number of workers, which is half of what makes
 output byte-identical across ``--workers`` (the other half: every stage is a pure function of
-its input and config). At most ``2 * workers`` items are in flight, so a slow repository does
-not let finished results pile up in memory behind it.
+its input and config). At most ``ahead`` items are submitted beyond the one being waited for:
+enough that a large repository at the head does not leave the other workers idle, few enough
+that finished results cannot pile up in memory behind it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ def map_ordered(
     workers: int = 1,
     initializer: Callable[..., object] | None = None,
     initargs: tuple = (),
+    ahead: int | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(item)`` for each item, in order, using ``workers`` processes.
+
+    ``ahead`` bounds the items in flight or finished but not yet consumed (default
+    ``4 * workers``).
 
     ``workers <= 1`` runs in this process (no pickling, easiest to debug). The pool uses the
     ``spawn`` start method: forking a process that holds pyarrow/tree-sitter threads is unsafe.
@@ -50,7 +55,7 @@ def map_ordered(
         max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
     ) as pool:
         window: deque[Future[R]] = deque()
-        limit = 2 * workers
+        limit = max(workers, ahead or 4 * workers)
         for item in items:
             window.append(pool.submit(fn, item))
             if len(window) >= limit:
@@ -67,8 +72,10 @@ class LocalExecutor:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
 
-    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        return map_ordered(fn, items, self.workers)
+    def map_ordered(
+        self, fn: Callable[[T], R], items: Iterable[T], ahead: int | None = None
+    ) -> Iterator[R]:
+        return map_ordered(fn, items, self.workers, ahead=ahead)
 
     def plan_dedup(self, records, config):  # type: ignore[no-untyped-def]
         from codepack import dedup

@@ -105,13 +105,16 @@ class RayExecutor:
             return self.workers
         return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
-    def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """Yield ``fn(item)`` for each item in input order, ``2 x cpus()`` tasks in flight.
+    def map_ordered(
+        self, fn: Callable[[T], R], items: Iterable[T], ahead: int | None = None
+    ) -> Iterator[R]:
+        """Yield ``fn(item)`` for each item in input order, at most ``ahead`` tasks in flight
+        or unconsumed (default ``2 x cpus()``).
 
         A task's exception is raised here (Ray's error type derives from the original one).
         If the caller stops early, the tasks still in flight are cancelled.
         """
-        limit = 2 * self.cpus()
+        limit = max(self.cpus(), ahead or 2 * self.cpus())
         window: deque[ray.ObjectRef] = deque()
         try:
             for item in items:
