@@ -33,9 +33,11 @@ from codepack.pipeline import (
     unspill,
 )
 from codepack.records import Drop
+from codepack.remote import OutputNotEmpty, RemoteOutput, is_uri
 from codepack.sources import InputError, discover_repos
 from codepack.writer import (
     DROPPED_SCHEMA,
+    OWNED_FILES,
     ShardWriter,
     atomic_write_text,
     drops_to_table,
@@ -50,8 +52,7 @@ SCAN_AHEAD = 256
 PACK_AHEAD = 32
 RUN_FILE = ".codepack-run.json"
 # files a run writes into --out; --overwrite removes exactly these and nothing else
-OWNED_PATTERNS = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet",
-                  ".dropped*", ".audit-*", RUN_FILE, "README.md", "plots")
+OWNED_PATTERNS = OWNED_FILES
 
 ProgressFn = Callable[[str, int, int, str], None]
 Source = Any  # a RepoSource (folder) or an inputs.RepoInput (records, archive, git revision)
@@ -66,7 +67,7 @@ class OutputError(ValueError):
 class RunSummary:
     """What a run did: its output files and every count of the manifest."""
 
-    out: Path
+    out: Path | str  # the local folder, or the URI a remote run wrote to
     shards: list[str]
     stats: dict[str, int]
     audit_rows: int
@@ -189,12 +190,23 @@ def pack(
     config = config or PackConfig()
     sources = discover_all(paths, single_repo=single_repo, rev=rev,
                            records_columns=records_columns)
+    target = RemoteOutput(str(out)) if is_uri(out) else None
     runner = make_executor(executor, workers, ray_address)
     try:
-        return _pack(sources, paths, Path(out).absolute(), config, runner, overwrite, resume,
-                     progress or _no_progress, command, started)
+        if target is None:
+            return _pack(sources, paths, Path(out).absolute(), config, runner, overwrite,
+                         resume, progress or _no_progress, command, started)
+        target.prepare(overwrite, resume)
+        summary = _pack(sources, paths, target.staging, config, runner, overwrite, resume,
+                        progress or _no_progress, command, started, publish=target.upload)
+        summary.out = str(out)
+        return summary
+    except OutputNotEmpty as exc:
+        raise OutputError(str(exc)) from exc
     finally:
         runner.close()
+        if target is not None:
+            target.close()
 
 
 def _no_progress(stage: str, done: int, total: int, repo: str) -> None:
@@ -235,12 +247,16 @@ def _pack(
     note: ProgressFn,
     command: str | None,
     started: float,
+    publish: Callable[[list[Path]], None] = lambda paths: None,
 ) -> RunSummary:
+    """The run proper, into the local folder ``out``; ``publish`` is handed every file as
+    soon as it is final (a remote ``--out`` copies it to its target)."""
     _prepare_out(out, overwrite, resume)
     identity = _run_identity(sources, config)
     if resume:
         _check_resume(out, identity)
     atomic_write_text(out / RUN_FILE, json.dumps(identity, sort_keys=True))
+    publish([out / RUN_FILE])
 
     finished = read_markers(out) if resume else []
     first_todo = finished[-1].last_repo + 1 if finished else 0
@@ -279,7 +295,7 @@ def _pack(
         for i, s in enumerate(sources)
         if i >= first_todo
     ]
-    writer = ShardWriter(out, config.output, first_shard=len(finished))
+    writer = ShardWriter(out, config.output, first_shard=len(finished), on_close=publish)
     audit_dir = out
     # pack results hold a repository's examples: fewer ahead, to bound memory
     for result in runner.map_ordered(_pack_task, pack_tasks, ahead=PACK_AHEAD):
@@ -316,6 +332,7 @@ def _pack(
     from codepack.card import write_card  # dataset card README.md + plots/ (codepack[report])
     from codepack.stats import collect
     write_card(out, collect(out), manifest, command)
+    publish([out / "dropped.parquet", out / "plots", out / "README.md", out / "manifest.json"])
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,10 @@ from codepack.counters import merge_stats
 from codepack.records import Drop, Example
 
 SCHEMA_VERSION = 1
+
+# what a run writes into its output folder; --overwrite removes exactly these
+OWNED_FILES = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet", ".dropped*",
+               ".audit-*", ".codepack-run.json", "README.md", "plots")
 
 EXAMPLE_SCHEMA = pa.schema(
     [
@@ -117,8 +121,15 @@ class ShardInfo:
 class ShardWriter:
     """Writes example rows of consecutive repositories into rotating Parquet shards."""
 
-    def __init__(self, out_dir: Path, config: OutputConfig, first_shard: int = 0) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        config: OutputConfig,
+        first_shard: int = 0,
+        on_close: Callable[[list[Path]], None] | None = None,
+    ) -> None:
         self.out_dir = out_dir
+        self.on_close = on_close  # handed each finished shard's files, marker last
         self.config = config
         self.shards: list[ShardInfo] = []
         self._index = first_shard
@@ -199,6 +210,9 @@ class ShardWriter:
         atomic_write_text(marker_path(self.out_dir, self._index),
                           json.dumps(info.to_dict(), sort_keys=True))
         self.shards.append(info)
+        if self.on_close is not None:
+            self.on_close([final, self.out_dir / f".audit-{self._index:05d}.parquet",
+                           marker_path(self.out_dir, self._index)])
         self._index += 1
         self._reset()
 

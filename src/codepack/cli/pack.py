@@ -46,7 +46,9 @@ def pack_command(
         "repositories (a folder with .git, or any folder with --single-repo), Parquet/JSONL "
         "datasets of (repo, path, content) records, or .tar.gz/.zip archives."
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the Parquet shards."),
+    out: str = typer.Option(
+        ..., "--out", "-o", help="Output folder for the Parquet shards: a local path or any "
+        "pyarrow filesystem URI (s3://, gs://, hdfs://, file://)."),
     single_repo: bool = typer.Option(
         False, "--single-repo", help="Treat each PATH as one repository."),
     rev: str | None = typer.Option(
@@ -244,17 +246,17 @@ def pack_command(
         _print_summary(summary.stats, summary.shards, out, summary.seconds)
 
 
-def _print_dropped(out: Path) -> None:
+def _print_dropped(out: str) -> None:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(out / "dropped.parquet")
+    table = pq.read_table(f"{out.rstrip('/')}/dropped.parquet")
     for row in table.to_pylist():
         detail = f" ({row['detail']})" if row["detail"] else ""
         err_console.print(f"{row['stage']:>13} {row['reason']:<22} {row['repo']}/{row['path']}"
                           f"{detail}", highlight=False, markup=False)
 
 
-def _print_summary(stats: dict[str, int], shards: list[str], out: Path, seconds: float) -> None:
+def _print_summary(stats: dict[str, int], shards: list[str], out: str, seconds: float) -> None:
     table = Table(title=f"codepack pack -> {out}", show_header=True, header_style="bold")
     table.add_column("figure")
     table.add_column("value", justify="right")
