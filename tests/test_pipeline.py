@@ -42,3 +42,12 @@ def test_earlier_dependencies_are_positions_of_imports_placed_before() -> None:
     edges = [Edge("c.py", "a.py", ref), Edge("c.py", "b.py", ref), Edge("a.py", "c.py", ref)]
     # order a, b, c: c imports a and b (both earlier); a imports c (later: not counted)
     assert earlier_dependencies(["a.py", "b.py", "c.py"], edges) == [[], [], [0, 1]]
+
+
+def test_tokens_are_attributed_to_languages_by_body_length() -> None:
+    files = [("a.py", BODY), ("b.go", "package b\n\nfunc B() int { return 1 }\n")]
+    result = pack_repo_result("repo", files, CONFIG)
+    stats = result.stats
+    python, go = stats["tokens_by_language.python"], stats["tokens_by_language.go"]
+    assert python > go > 0
+    assert python + go <= stats["tokens"] <= python + go + len(result.examples) * 2

@@ -209,6 +209,7 @@ def pack_scan(
     stats = result.stats
     stats["repos"] = 1
     stats["files_seen"] = len(scan.files) + len(scan.skipped)
+    skipped = list(scan.skipped)  # grows with files dropped by dedup and by the cutter
     drops = drops or {}
     whole_repo = drops.get("*")  # --dedup repo: the repository duplicates another one
     files: list[SourceFile] = []
@@ -219,7 +220,7 @@ def pack_scan(
         if drop is None:
             files.append(f)
         else:
-            scan.skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
+            skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
             result.audit.append(drop)
     result.audit.extend(scan.audit)
 
@@ -255,37 +256,39 @@ def pack_scan(
         depends_on=earlier_dependencies([p.path for p in ordered.placed], resolution.edges),
     )
     dropped_late = {d.path for d in example_drops}
-    for d in example_drops:
-        scan.skipped.append(SkippedFile(d.path, SkipReason(d.reason), d.detail))
+    skipped.extend(SkippedFile(d.path, SkipReason(d.reason), d.detail) for d in example_drops)
     result.audit.extend(example_drops)
     result.examples = examples
 
-    for skipped in scan.skipped:
-        stats[f"skipped.{skipped.reason.value}"] += 1
-        stage = STAGE_OF_REASON.get(skipped.reason)
-        if stage is None:  # scan-stage skips are audited too: every file is accounted for
-            result.audit.append(Drop(scan.name, skipped.path, "scan", skipped.reason.value,
-                                     skipped.detail))
-        elif stage not in ("dedup", "examples"):
-            result.audit.append(Drop(scan.name, skipped.path, stage, skipped.reason.value,
-                                     skipped.detail))
+    for skip in skipped:
+        stats[f"skipped.{skip.reason.value}"] += 1
+        stage = STAGE_OF_REASON.get(skip.reason, "scan")
+        if stage not in ("dedup", "examples"):  # those stages wrote their own audit rows
+            result.audit.append(Drop(scan.name, skip.path, stage, skip.reason.value,
+                                     skip.detail))
     packed = [f for f in files if f.path not in dropped_late]
     stats["files_packed"] += len(packed)
     stats["bytes_packed"] += sum(f.n_bytes for f in packed)
-    stats["examples"] += len(examples)
-    stats["tokens"] += sum(e.n_tokens for e in examples)
+    _count_examples(stats, examples)
+    result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
+    return result
+
+
+def _count_examples(stats: Counter[str], examples: Iterable[Example]) -> None:
+    """Example, token, FIM and per-language counters. An example's tokens are attributed to
+    its pieces in proportion to their body length (the counter sees only whole examples)."""
     for e in examples:
+        stats["examples"] += 1
+        stats["tokens"] += e.n_tokens
+        body = sum(p.end - p.start for p in e.pieces) or 1
         for piece in e.pieces:
             stats[f"fim.{piece.fim}"] += 1
             if piece.part == 0:
                 stats[f"files_by_language.{piece.language}"] += 1
+            share = e.n_tokens * (piece.end - piece.start) // body
+            stats[f"tokens_by_language.{piece.language}"] += share
         for lang in {p.language for p in e.pieces}:
             stats[f"examples_with_language.{lang}"] += 1
-        # tokens are attributed to the example's languages in proportion to its pieces
-        for piece in e.pieces:
-            stats[f"tokens_by_language.{piece.language}"] += e.n_tokens // max(1, len(e.pieces))
-    result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
-    return result
 
 
 def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[list[int]]:
