@@ -237,3 +237,13 @@ def test_pairing_is_deterministic_and_well_formed(
         assert test in paths and subject in paths
         assert is_test_file(test, _language(test))
         assert not is_test_file(subject, _language(subject))
+
+
+def test_a_test_pairs_with_a_private_module_of_its_name() -> None:
+    files = [("httpx/_api.py", "python"), ("httpx/__init__.py", "python"),
+             ("tests/test_api.py", "python"), ("tests/test_client.py", "python"),
+             ("httpx/_client.py", "python"), ("httpx/client.py", "python")]
+    pairs = pair_tests(files)
+    assert pairs["tests/test_api.py"] == "httpx/_api.py"
+    # an exact stem wins over the private module of the same name
+    assert pairs["tests/test_client.py"] == "httpx/client.py"

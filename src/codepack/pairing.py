@@ -256,17 +256,21 @@ def _best(test: str, language: str, candidates: Iterable[str], imported: set[str
 
 @dataclass(slots=True)
 class _Index:
-    """Non-test files by (language family, stem), by (family, case-folded stem) and, for
-    entry points, by (family, case-folded folder name)."""
+    """Non-test files by (language family, stem), by (family, case-folded stem), by (family,
+    case-folded stem without leading underscores: ``test_api.py`` tests ``_api.py``, the
+    private-module convention of httpx, pydantic and many more) and, for entry points, by
+    (family, case-folded folder name)."""
 
     by_stem: dict[tuple[str, str], list[str]]
     by_folded_stem: dict[tuple[str, str], list[str]]
+    by_bare_stem: dict[tuple[str, str], list[str]]
     mains_by_folder: dict[tuple[str, str], list[str]]
 
     @classmethod
     def build(cls, non_tests: Sequence[tuple[str, str]]) -> _Index:
         by_stem: dict[tuple[str, str], list[str]] = defaultdict(list)
         by_folded: dict[tuple[str, str], list[str]] = defaultdict(list)
+        by_bare: dict[tuple[str, str], list[str]] = defaultdict(list)
         mains: dict[tuple[str, str], list[str]] = defaultdict(list)
         for path, language in non_tests:
             pure = PurePosixPath(path)
@@ -274,9 +278,11 @@ class _Index:
             family = _family(language)
             by_stem[family, stem].append(path)
             by_folded[family, stem.casefold()].append(path)
+            if stem.startswith("_") and stem.strip("_"):
+                by_bare[family, stem.lstrip("_").casefold()].append(path)
             if stem in MAIN_STEMS and pure.parent.name:
                 mains[family, pure.parent.name.casefold()].append(path)
-        return cls(by_stem, by_folded, mains)
+        return cls(by_stem, by_folded, by_bare, mains)
 
 
 def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> dict[str, str]:
@@ -284,7 +290,8 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
 
     ``files`` are ``(path, language)`` pairs; ``edges`` the repository's resolved imports.
     Candidates are non-test files of a compatible language whose stem is the stem the test
-    names (exact, else case-insensitive). The test's imports pick among them when it imports
+    names (exact, else case-insensitive, else with leading underscores dropped from the
+    candidate: ``test_api.py`` -> ``_api.py``). The test's imports pick among them when it imports
     any. Without import evidence a candidate in an unrelated package is dropped (the test's
     and the candidate's folders, minus layout names like ``src``/``tests``/``main``, are both
     non-empty and share no name). Then ``_rank`` decides: mirrored folder, nearest folder,
@@ -315,8 +322,10 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
             continue
         family = _family(language)
         imported = imports.get(test, set())
-        candidates = index.by_stem.get((family, stem)) or index.by_folded_stem.get(
-            (family, stem.casefold()), []
+        candidates = (
+            index.by_stem.get((family, stem))
+            or index.by_folded_stem.get((family, stem.casefold()))
+            or index.by_bare_stem.get((family, stem.lstrip("_").casefold()), [])
         )
         subject = _best(test, language, candidates, imported)
         if subject is None:
