@@ -51,3 +51,12 @@ def test_tokens_are_attributed_to_languages_by_body_length() -> None:
     python, go = stats["tokens_by_language.python"], stats["tokens_by_language.go"]
     assert python > go > 0
     assert python + go <= stats["tokens"] <= python + go + len(result.examples) * 2
+
+
+def test_empty_repositories_are_counted() -> None:
+    empty = pack_repo_result("repo", [], CONFIG)
+    assert empty.examples == []
+    assert empty.stats["repos_empty"] == 1 and empty.stats["repos_without_examples"] == 1
+    skipped_only = pack_repo_result("repo", [("README.md", "# hi\n")], CONFIG)
+    assert skipped_only.stats["repos_empty"] == 0
+    assert skipped_only.stats["repos_without_examples"] == 1

@@ -270,6 +270,9 @@ def pack_scan(
     stats["files_packed"] += len(packed)
     stats["bytes_packed"] += sum(f.n_bytes for f in packed)
     _count_examples(stats, examples)
+    if not examples:  # an empty repository, or one whose every file was skipped: counted
+        stats["repos_without_examples"] += 1
+        stats["repos_empty"] += int(stats["files_seen"] == 0)
     result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
     return result
 

@@ -92,6 +92,7 @@ def collect(out_dir: str | Path) -> dict[str, Any]:
                    "unreadable": shards.unreadable},
         "repos": counted("repos", shards.repos_with_rows),
         "repos_with_examples": shards.repos_with_rows,
+        "repos_empty": run.get("repos_empty", 0),
         "files": {
             "seen": run.get("files_seen", 0),
             "packed": counted("files_packed", shards.files_packed),

@@ -60,6 +60,8 @@ def _overview(figures: dict[str, Any]) -> Table:
     dedup = figures["dedup"]
     rows = {
         "repositories": figures["repos"],
+        "repositories with examples": figures["repos_with_examples"],
+        "empty repositories": figures["repos_empty"],
         "files seen": files["seen"],
         "files packed": files["packed"],
         "files skipped": files["skipped_total"],
