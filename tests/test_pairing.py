@@ -247,3 +247,10 @@ def test_a_test_pairs_with_a_private_module_of_its_name() -> None:
     assert pairs["tests/test_api.py"] == "httpx/_api.py"
     # an exact stem wins over the private module of the same name
     assert pairs["tests/test_client.py"] == "httpx/client.py"
+
+
+def test_c_tests_in_a_test_folder_name_their_subject_by_their_own_stem() -> None:
+    files = [("src/parser.c", "c"), ("include/parser.h", "c"), ("test/parser.c", "c"),
+             ("test/main.c", "c")]
+    pairs = pair_tests(files)
+    assert pairs == {"test/parser.c": "src/parser.c"}

@@ -44,7 +44,7 @@ _LAYOUT_DIRS = frozenset(
      "e2e", "regression"}
 )
 # Languages whose test folders name the subject by the file's own stem.
-_FOLDER_NAMED_LANGUAGES = frozenset({"rust", "javascript", "typescript", "tsx"})
+_FOLDER_NAMED_LANGUAGES = frozenset({"rust", "javascript", "typescript", "tsx", "c", "cpp"})
 # Stems that are a folder's entry point, never a subject name on their own.
 MAIN_STEMS = frozenset({"__init__", "__main__", "index", "mod", "lib", "main"})
 # Interface-only files: a test pairs with the implementation when both exist.
