@@ -223,3 +223,18 @@ def test_verbose_lists_skipped_files(tmp_path: Path) -> None:
                       str(tmp_path / "o"), "--verbose")
     assert "blob.py" in result.stderr and "binary" in result.stderr
 
+
+
+def test_deps_and_explain_commands(tmp_path: Path) -> None:
+    import json
+
+    deps = json.loads(codepack("deps", "fixtures/repos/py-cycles", "--json").stdout)
+    resolved = {(f["path"], d) for f in deps["files"] for i in f["imports"] for d in i["resolved"]}
+    assert ("shop/orders.py", "shop/models.py") in resolved
+    graph, page = tmp_path / "g.graphml", tmp_path / "e.html"
+    report = json.loads(codepack("explain", "fixtures/repos/py-cycles", "--json", "--graph-out",
+                                 str(graph), "--html", str(page)).stdout)
+    removed = {(e["src"], e["dst"]) for e in report["removed_edges"]}
+    assert ("shop/models.py", "shop/orders.py") in removed  # the TYPE_CHECKING import
+    assert graph.read_text().startswith("<?xml")
+    assert "shop/orders.py" in page.read_text()
