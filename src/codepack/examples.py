@@ -54,7 +54,7 @@ from codepack.config import ExampleConfig
 from codepack.fim import apply_fim, stable_seed
 from codepack.formats import Format, get_format
 from codepack.records import Drop, Example, FilePiece, Placed, SkipReason
-from codepack.tokens import ApproximateCounter, TokenCounter, load_counter
+from codepack.tokens import TokenCounter, load_counter
 
 # Share of the budget, at its end, within which a grouping cut looks for the least related
 # pair of neighbours. 0.4 measured best on real packages (benchmarks/quality.py): files that
@@ -71,8 +71,6 @@ STAGE = "examples"
 # tokens a tokenizer may merge away where a header meets a body
 _JOIN_MERGES = 2
 
-# guesses where to split an oversize file (always confirmed by the real counter)
-_ESTIMATOR = ApproximateCounter()
 
 
 @dataclass(slots=True)
@@ -308,11 +306,11 @@ class _FileSplitter:
         self.parts = 0  # parts produced so far
         self.line_ends = _line_ends(content)
         self.line_starts = [0, *self.line_ends[:-1]]
-        # guesses come from the fast estimate whatever the counter; `scale` converts them to
-        # the counter's tokens (first from the whole file, then as measured part by part)
-        self.line_tokens = _ESTIMATOR.count_batch(
-            [content[s:e] for s, e in zip(self.line_starts, self.line_ends, strict=True)]
-        )
+        # guesses come from line lengths in characters whatever the counter; `scale`
+        # converts them to the counter's tokens (first from the whole file, then as measured
+        # part by part). Counting every line would cost a second pass over the file for a
+        # guess that the probes confirm anyway.
+        self.line_tokens = [e - s for s, e in zip(self.line_starts, self.line_ends, strict=True)]
         self.cumulative = [0]
         for tokens in self.line_tokens:
             self.cumulative.append(self.cumulative[-1] + tokens)
@@ -474,7 +472,7 @@ def _search_cut(
 
 
 def _clamp_scale(value: float) -> float:
-    return min(4.0, max(0.25, value))
+    return min(4.0, max(0.02, value))
 
 
 # ----------------------------------------------------------------------------- cuts
