@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from codepack import classify, dedup, filters, secrets
 from codepack.config import PackConfig
@@ -340,15 +341,16 @@ def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]
     return records
 
 
-def spill(scan: RepoScan, path: Path) -> None:
-    """Write a scan to the work folder atomically (a resumed run can reuse it)."""
+def spill(obj: object, path: Path) -> None:
+    """Pickle a scan (or its dedup records) to the work folder atomically, so a resumed run
+    can reuse it."""
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as fh:
-        pickle.dump(scan, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
 
 
-def unspill(path: Path) -> RepoScan:
+def unspill(path: Path) -> Any:
     with path.open("rb") as fh:
         return pickle.load(fh)
 

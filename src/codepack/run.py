@@ -91,22 +91,14 @@ def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
     scan_file = work / f"scan-{task.index:08d}.pkl"
     records_file = work / f"scan-{task.index:08d}.records.pkl"
     if scan_file.is_file() and records_file.is_file():  # finished in an interrupted run
-        import pickle
-
-        with records_file.open("rb") as fh:
-            return task.index, pickle.load(fh)
+        return task.index, unspill(records_file)
     scan = scan_repo(task.source, task.config)
     if task.config.hygiene.dedup == "repo":
         records = [dedup.repo_dedup_record(scan, task.config.hygiene)]
     else:
         records = dedup_records(scan, task.config)
     spill(scan, scan_file)
-    import pickle
-
-    tmp = records_file.with_name(f".{records_file.name}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(records, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(records_file)
+    spill(records, records_file)  # last: its presence means both files are complete
     return task.index, records
 
 
