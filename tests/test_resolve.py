@@ -902,3 +902,35 @@ def test_fixture_without_declarations_still_resolves_java_by_path():
     got = sorted({f"{e.src} -> {e.dst}" for e in resolution.edges})
     expected = (EXPECTED / "java-maven.txt").read_text().splitlines()
     assert got == expected
+
+
+def test_python_repository_whose_root_is_the_package() -> None:
+    from codepack.records import ImportRef as Ref
+
+    files = [
+        ("__init__.py", "python", (Ref("toolz.itertoolz", 1, "from", ("groupby",)),
+                                   Ref(".dicttoolz", 2, "from", ("merge",), relative=True))),
+        ("itertoolz.py", "python", ()),
+        ("dicttoolz.py", "python", (Ref("toolz.itertoolz", 1, "from", ("groupby",)),
+                                    Ref("os.path", 2, "import"))),
+        ("tests/test_dicttoolz.py", "python", (Ref("toolz.dicttoolz", 1, "from", ("merge",)),
+                                               Ref("toolz", 2, "import"))),
+    ]
+    edges = {(e.src, e.dst) for e in resolve_repo(files, {}).edges}
+    assert edges == {
+        ("__init__.py", "itertoolz.py"),
+        ("__init__.py", "dicttoolz.py"),
+        ("dicttoolz.py", "itertoolz.py"),
+        ("tests/test_dicttoolz.py", "dicttoolz.py"),
+        ("tests/test_dicttoolz.py", "__init__.py"),
+    }
+
+
+def test_root_package_name_needs_two_votes_and_a_module_at_the_root() -> None:
+    from codepack.records import ImportRef as Ref
+
+    files = [
+        ("__init__.py", "python", (Ref("other.itertoolz", 1, "import"),)),
+        ("itertoolz.py", "python", ()),
+    ]
+    assert resolve_repo(files, {}).edges == []

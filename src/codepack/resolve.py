@@ -79,6 +79,7 @@ def resolve_repo(
         aux=aux,
         languages=languages,
         declarations=declarations or {},
+        imports={path: refs for path, _, refs in files},
     )
     instances: dict[ResolverFactory, Resolver] = {}
 

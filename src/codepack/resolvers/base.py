@@ -169,6 +169,7 @@ class RepoContext:
     aux: Mapping[str, str]
     languages: Mapping[str, str]  # path -> language id
     declarations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    imports: Mapping[str, Sequence[ImportRef]] = field(default_factory=dict)  # path -> imports
 
     @cached_property
     def declared(self) -> dict[tuple[str, str], list[str]]:

@@ -16,10 +16,17 @@ Rules:
   it: ``import gc`` never means a ``gc.py`` buried in some test-data folder.
 * Relative imports (``.``, ``..pkg.mod``) are resolved against the importer's folder and only
   there; climbing above the repository root leaves them unresolved.
+* A repository whose root is itself the package (``__init__.py`` at the root, as in a checkout
+  of ``toolz`` with ``toolz/`` as the root) imports itself under a name no path carries. That
+  name is inferred: the first segment ``X`` of the repository's own absolute imports that do
+  not resolve, whose remainder names a module at the root, most often (at least twice, never
+  a standard-library module name). ``X.rest`` then resolves as ``rest`` from the root.
 """
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 from codepack.records import ImportRef
@@ -39,6 +46,7 @@ class PythonResolver:
 
     def __init__(self, repo: RepoContext) -> None:
         self.index = repo.index
+        self.root_package = self._infer_root_package(repo)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         spec = ref.spec.strip()
@@ -83,7 +91,41 @@ class PythonResolver:
             found = find(segments[:k])
             if found:
                 return [found]
+        if self.root_package and segments[0] == self.root_package:
+            return self._from_root(importer, ref, segments[1:])
         return []
+
+    def _from_root(self, importer: str, ref: ImportRef, rest: list[str]) -> list[str]:
+        """``import X.rest`` where the repository root is package ``X``."""
+        if not rest:  # the package itself
+            found = "__init__.py" if self.index.is_file("__init__.py") else None
+            return [found] if found and found != importer else []
+        return _with_names(ref, lambda segs: self._exact(importer, segs), rest)
+
+    def _infer_root_package(self, repo: RepoContext) -> str | None:
+        """The name the repository root is imported under, when the root is a package."""
+        if not (self.index.exists("__init__.py") or self.index.exists("__init__.pyi")):
+            return None
+        votes: Counter[str] = Counter()
+        for path, refs in repo.imports.items():
+            if repo.languages.get(path) != "python":
+                continue
+            for ref in refs:
+                segments = ref.spec.split(".")
+                if ref.relative or len(segments) < 2 or segments[0] in sys.stdlib_module_names:
+                    continue
+                if not all(s.isidentifier() for s in segments):
+                    continue
+                if self.index.exists(segments[0] + ".py") or self.index.exists(
+                    segments[0] + "/__init__.py"
+                ):
+                    continue  # a real top-level module: not the root's own name
+                if self._exact(path, segments[1:]) is not None:
+                    votes[segments[0]] += 1
+        if not votes:
+            return None
+        name, count = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        return name if count >= 2 else None
 
     def _suffix(self, importer: str, segments: Sequence[str]) -> str | None:
         for path in _module_paths("/".join(segments)):
