@@ -517,8 +517,8 @@ def test_jsonl_records(tmp_path: Path, suffix: str) -> None:
 
 
 def test_gzip_jsonl_reads_repositories_in_any_order(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(inputs, "_GZIP_CHECKPOINT", 256)  # many snapshots on a small file
-    monkeypatch.setattr(inputs, "_GZIP_INPUT_CHUNK", 64)
+    monkeypatch.setattr(inputs.streams, "_GZIP_CHECKPOINT", 256)  # many snapshots, small file
+    monkeypatch.setattr(inputs.streams, "_GZIP_INPUT_CHUNK", 64)
     lines = [json.dumps({"repo": f"r{i % 7}", "path": f"f{i}.py", "content": f"v = {i}\n" * 5})
              for i in range(120)]
     plain = tmp_path / "d.jsonl"

@@ -1,0 +1,333 @@
+"""Repositories inside tar and zip archives, read in place (nothing is extracted to disk).
+
+Discovery decides from the archive's top level whether it holds one repository or a folder of
+them. A zip has a central directory, so members are listed first and read lazily; a tar is one
+forward stream, so a single pass lists the members and keeps the bytes it will need (a second
+pass only when they exceed a budget). Either way the listing goes to the shared walker.
+"""
+
+from __future__ import annotations
+
+import logging
+import lzma
+import re
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Generator, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from codepack.config import ScanConfig
+from codepack.inputs.base import RepoInput
+from codepack.inputs.listing import (
+    _LINK_TARGET_MAX_BYTES,
+    _Failed,
+    _is_ignore_file,
+    _Listing,
+    _Member,
+    _normalise,
+    _unsafe,
+)
+from codepack.records import SkippedFile, SkipReason
+from codepack.sources import IGNORE_FILE_MAX_BYTES, InputError, is_aux_file, special_kind
+
+log = logging.getLogger(__name__)
+
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz")
+_ZIP_SUFFIXES = (".zip",)
+_MAC_RESOURCE_FOLDER = "__MACOSX"
+_LEADING_ROOT = re.compile(r"^(?:\.?/)+")
+# A tar pass keeps the bytes of the files it passes, so that one pass usually suffices (tar
+# members come in any order, and .gitignore files decide only once all are seen). Past this
+# budget it stops keeping them and re-reads the rest in a second pass.
+_TAR_HOLD_BUDGET = 256 * 1024 * 1024
+_ARCHIVE_READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error,
+                        lzma.LZMAError, RuntimeError, NotImplementedError, ValueError)
+
+
+@dataclass(frozen=True)
+class ArchiveRepo(RepoInput):
+    """A repository inside a tar or zip archive, under ``prefix`` (``""``: the whole archive).
+
+    ``stop_offset`` (tar only) is the header offset of the repository's last member: reading
+    a folder-of-repositories tarball stops there instead of decompressing the rest.
+    """
+
+    archive: str = ""
+    prefix: str = ""
+    stop_offset: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "archive"
+
+    @property
+    def locator(self) -> str:
+        return f"archive:{self.archive}#{self.prefix}"
+
+    def _listing(self, config: ScanConfig) -> _Listing:
+        if _archive_format(self.archive) == "zip":
+            return self._zip_listing()
+        return self._tar_listing(config)
+
+    # ---- zip: a central directory, so members are read directly, lazily, in path order
+
+    def _zip_listing(self) -> _Listing:
+        members: list[_Member] = []
+        skips: list[SkippedFile] = []
+        ignore_texts: dict[Hashable, str] = {}
+        try:
+            with zipfile.ZipFile(self.archive) as archive:
+                for index, info in enumerate(archive.infolist()):
+                    member = self._zip_member(archive, index, info, skips)
+                    if member is None:
+                        continue
+                    members.append(member)
+                    if member.kind == "file" and _is_ignore_file(member.path):
+                        head = _zip_read(archive, info, IGNORE_FILE_MAX_BYTES)
+                        if isinstance(head, bytes):
+                            ignore_texts[index] = head.decode("utf-8", "replace")
+        except _ARCHIVE_READ_ERRORS as exc:
+            skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
+        archive_path = self.archive
+
+        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+            if not keys:
+                return
+            try:
+                archive = zipfile.ZipFile(archive_path)
+            except _ARCHIVE_READ_ERRORS as exc:
+                for _ in keys:
+                    yield _Failed(f"cannot read archive: {exc}")
+                return
+            with archive:
+                infos = archive.infolist()
+                for key in keys:
+                    yield _zip_read(archive, infos[key], limit)  # type: ignore[index]
+
+        return _Listing(members, fetch, skips, ignore_texts)
+
+    def _zip_member(self, archive: zipfile.ZipFile, index: int, info: zipfile.ZipInfo,
+                    skips: list[SkippedFile]) -> _Member | None:
+        path = self._repo_path(info.filename, skips)
+        if path is None:
+            return None
+        mode = info.external_attr >> 16
+        if info.is_dir() or stat.S_ISDIR(mode):
+            return _Member(path, "dir")
+        if stat.S_ISLNK(mode):
+            target = _zip_read(archive, info, _LINK_TARGET_MAX_BYTES)
+            if isinstance(target, _Failed) or len(target) > _LINK_TARGET_MAX_BYTES:
+                skips.append(SkippedFile(path, SkipReason.UNREADABLE, "unreadable symlink"))
+                return None
+            return _Member(path, "symlink", target=target.decode("utf-8", "surrogateescape"))
+        if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
+            return _Member(path, "special", detail=special_kind(mode))
+        return _Member(path, "file", key=index, size=info.file_size)
+
+    # ---- tar: one forward pass (two when the files do not fit the hold budget)
+
+    def _tar_listing(self, config: ScanConfig) -> _Listing:
+        members: list[_Member] = []
+        skips: list[SkippedFile] = []
+        ignore_texts: dict[Hashable, str] = {}
+        held: dict[Hashable, bytes] = {}
+        budget = _TAR_HOLD_BUDGET
+        vendored = frozenset(config.vendored_dirs) | {".git"}
+        try:
+            with tarfile.open(self.archive, "r:*") as archive:
+                for info in _tar_members(archive, self.stop_offset):
+                    member = self._tar_member(info, skips)
+                    if member is None:
+                        continue
+                    members.append(member)
+                    key = self.prefix + member.path
+                    held.pop(key, None)  # a later member of the same name replaces it
+                    if member.kind != "file":
+                        continue
+                    ignore_file = _is_ignore_file(member.path)
+                    control = ignore_file or is_aux_file(member.path)
+                    keep = member.size <= config.max_file_bytes and (
+                        control
+                        or (member.size <= budget
+                            and vendored.isdisjoint(member.path.split("/")[:-1]))
+                    )
+                    # each member is read at most once: reading back means re-decompressing
+                    data = _tar_read(archive, info, config.max_file_bytes) if keep else None
+                    if isinstance(data, bytes):
+                        held[key] = data
+                        budget -= 0 if control else len(data)
+                    if ignore_file:
+                        if not isinstance(data, bytes):
+                            data = _tar_read(archive, info, IGNORE_FILE_MAX_BYTES)
+                        if isinstance(data, bytes):
+                            text = data[:IGNORE_FILE_MAX_BYTES].decode("utf-8", "replace")
+                            ignore_texts[key] = text
+        except _ARCHIVE_READ_ERRORS as exc:
+            skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
+        archive_path, stop_offset = self.archive, self.stop_offset
+
+        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+            missing = {key for key in keys if key not in held}
+            found = _tar_fetch(archive_path, missing, stop_offset, limit) if missing else {}
+            for key in keys:
+                data = held.pop(key, None)
+                if data is None:
+                    data = found.pop(key, _Failed("member not found on re-reading"))
+                yield data[: limit + 1] if isinstance(data, bytes) else data
+
+        return _Listing(members, fetch, skips, ignore_texts)
+
+    def _tar_member(self, info: tarfile.TarInfo, skips: list[SkippedFile]) -> _Member | None:
+        path = self._repo_path(info.name, skips)
+        if path is None:
+            return None
+        if info.isdir():
+            return _Member(path, "dir")
+        if info.isreg():
+            return _Member(path, "file", key=self.prefix + path, size=info.size)
+        if info.issym():
+            return _Member(path, "symlink", target=info.linkname)
+        if info.islnk():
+            target, problem = _normalise(info.linkname)
+            inside = problem is None and target.startswith(self.prefix)
+            return _Member(path, "hardlink", target=target[len(self.prefix):] if inside else None)
+        if info.ischr():
+            return _Member(path, "special", detail="character device")
+        if info.isblk():
+            return _Member(path, "special", detail="block device")
+        if info.isfifo():
+            return _Member(path, "special", detail="fifo")
+        return _Member(path, "special", detail=f"unsupported tar member type {info.type!r}")
+
+    def _repo_path(self, raw: str, skips: list[SkippedFile]) -> str | None:
+        """The member's path inside this repository; None when it is not in it."""
+        path, problem = _normalise(raw)
+        if problem is not None:
+            if _LEADING_ROOT.sub("", raw).startswith(self.prefix):  # hostile, and ours
+                skips.append(_unsafe(raw, problem))
+            return None
+        if not path.startswith(self.prefix) and path + "/" != self.prefix:
+            return None
+        return path[len(self.prefix):]
+
+
+def _tar_members(archive: tarfile.TarFile, stop_offset: int | None) -> Iterator[tarfile.TarInfo]:
+    """Members in archive order, without tarfile keeping every header in memory."""
+    while True:
+        info = archive.next()
+        if info is None or (stop_offset is not None and info.offset > stop_offset):
+            return
+        archive.members.clear()  # only needed for lookups by name, which are never made here
+        yield info
+
+
+def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> bytes | _Failed:
+    try:
+        handle = archive.extractfile(info)
+        if handle is None:
+            return _Failed("archive member has no data")
+        with handle:
+            return handle.read(limit + 1)
+    except _ARCHIVE_READ_ERRORS as exc:
+        return _Failed(f"cannot read archive member: {exc}")
+
+
+def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
+               limit: int) -> dict[Hashable, bytes | _Failed]:
+    """One pass over a tar archive for the members named by ``keys`` (last one wins)."""
+    found: dict[Hashable, bytes | _Failed] = {}
+    try:
+        with tarfile.open(file, "r:*") as archive:
+            for info in _tar_members(archive, stop_offset):
+                path, problem = _normalise(info.name)
+                if problem is None and path in keys and info.isreg():
+                    found[path] = _tar_read(archive, info, limit)
+    except _ARCHIVE_READ_ERRORS as exc:
+        for key in keys - found.keys():
+            found[key] = _Failed(f"cannot read archive: {exc}")
+    return found
+
+
+def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | _Failed:
+    if info.flag_bits & 0x1:
+        return _Failed("archive member is encrypted")
+    try:
+        with archive.open(info) as handle:
+            return handle.read(limit + 1)
+    except _ARCHIVE_READ_ERRORS as exc:
+        return _Failed(f"cannot read archive member: {exc}")
+
+
+def _archive_format(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(_ZIP_SUFFIXES):
+        return "zip"
+    if lower.endswith(_TAR_SUFFIXES):
+        return "tar"
+    return None
+
+
+def _archive_stem(name: str) -> str:
+    lower = name.lower()
+    for suffix in sorted((*_TAR_SUFFIXES, *_ZIP_SUFFIXES), key=len, reverse=True):
+        if lower.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _archive_tops(file: Path) -> tuple[dict[str, int], bool]:
+    """Top-level folders of an archive (with the offset of their last member) and whether
+    the root itself looks like a repository (files or hidden entries at the top)."""
+    tops: dict[str, int] = {}
+    root_marked = False
+    unsafe = 0
+
+    def note(raw: str, is_dir: bool, offset: int) -> None:
+        nonlocal root_marked, unsafe
+        path, problem = _normalise(raw)
+        unsafe += problem is not None
+        if problem is not None or not path:
+            return
+        top, _, rest = path.partition("/")
+        if top == _MAC_RESOURCE_FOLDER:
+            return
+        if top.startswith(".") or (not rest and not is_dir):
+            root_marked = True
+        else:
+            tops[top] = offset
+
+    try:
+        if _archive_format(file.name) == "zip":
+            with zipfile.ZipFile(file) as archive:
+                for info in archive.infolist():
+                    note(info.filename, info.is_dir(), 0)
+        else:
+            with tarfile.open(file, "r:*") as archive:
+                for info in _tar_members(archive, None):
+                    note(info.name, info.isdir(), info.offset)
+    except _ARCHIVE_READ_ERRORS as exc:
+        raise InputError(f"cannot read archive {file}: {exc}") from exc
+    if unsafe:
+        log.warning("archive %s has %d members with absolute or '..' paths; they are skipped",
+                    file, unsafe)
+    return tops, root_marked
+
+
+def _discover_archive(file: Path, single_repo: bool) -> list[tuple[tuple[str, ...], ArchiveRepo]]:
+    tops, root_marked = _archive_tops(file)
+    label, full = file.name, file.absolute().as_posix()
+    is_tar = _archive_format(file.name) == "tar"
+    if len(tops) == 1 and not root_marked:
+        (top,) = tops
+        return [((top, f"{label}/{top}", f"{full}/{top}"), ArchiveRepo(top, str(file), top + "/"))]
+    if single_repo or root_marked or len(tops) < 2:
+        stem = _archive_stem(file.name)
+        if not tops and not root_marked:
+            log.warning("archive %s holds no files", file)
+        return [((stem, label, full), ArchiveRepo(stem, str(file), ""))]
+    return [((top, f"{label}/{top}", f"{full}/{top}"),
+             ArchiveRepo(top, str(file), top + "/", offset if is_tar else None))
+            for top, offset in sorted(tops.items())]
