@@ -19,20 +19,11 @@ from codepack.records import Edge, ImportRef, Resolution
 from codepack.resolve import MAX_TARGETS, resolution_stats, resolve_repo
 from codepack.resolvers.base import PathIndex, in_test_tree, normalize
 from codepack.resolvers.configs import go_module_path, load_json, load_toml
+from codepack.sources import AUX_FILE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "repos"
 EXPECTED = ROOT / "tests" / "expected_edges"
-AUX_NAMES = {
-    "go.mod",
-    "tsconfig.json",
-    "jsconfig.json",
-    "package.json",
-    "composer.json",
-    "Cargo.toml",
-    "setup.cfg",
-    "pyproject.toml",
-}
 
 
 def _language(path: str) -> str:
@@ -816,7 +807,7 @@ _spec = st.lists(_segment, max_size=4).flatmap(
         ),
         max_size=6,
     ),
-    st.dictionaries(st.sampled_from(sorted(AUX_NAMES)), st.text(max_size=40), max_size=3),
+    st.dictionaries(st.sampled_from(sorted(AUX_FILE_NAMES)), st.text(max_size=40), max_size=3),
 )
 def test_any_input_resolves_without_crashing_to_repository_files(raw_files, raw_refs, aux):
     files = {}
@@ -847,7 +838,7 @@ def _load_fixture(name: str):
             continue
         rel = path.relative_to(root).as_posix()
         text = path.read_text(encoding="utf-8")
-        if path.name in AUX_NAMES:
+        if path.name in AUX_FILE_NAMES:
             aux[rel] = text
             continue
         lang = language_for_path(rel)
