@@ -17,8 +17,9 @@ def deps_command(
     unresolved_only: bool = typer.Option(
         False, "--unresolved", help="Show only imports that resolved to no file."),
 ) -> None:
-    """Show each file's imports and the files they resolve to, so you can see why two files
-    are (not) connected."""
+    """Show each file's imports and the files they resolve to.
+
+    So you can see why two files are (not) connected."""
     from codepack.api import deps
     from codepack.sources import InputError
 

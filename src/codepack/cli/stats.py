@@ -19,8 +19,10 @@ def stats_command(
         bool, typer.Option("--json", help="Print one JSON object to stdout.")
     ] = False,
 ) -> None:
-    """Figures about an output folder: files, examples, tokens per language, FIM share,
-    removals by stage, dependency-graph figures and the example length distribution."""
+    """Figures of a finished run: files, examples, tokens, removals, graph, lengths.
+
+    Tokens per language, FIM share, removals by stage, dependency-graph figures and the
+    distribution of example lengths, read from the shards, manifest and audit file."""
     from codepack.stats import StatsError, collect, text_histogram
 
     try:
