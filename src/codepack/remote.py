@@ -95,11 +95,16 @@ class RemoteOutput:
             shutil.rmtree(self.staging, ignore_errors=True)
 
 
+def not_empty_message(where: str) -> str:
+    """What to do about an output folder that already holds files (local or remote)."""
+    return (
+        f"output folder {where} is not empty; pass --overwrite to replace codepack's files "
+        "in it, or --resume to finish an interrupted run"
+    )
+
+
 class OutputNotEmpty(ValueError):
     """The target holds files and neither --overwrite nor --resume was given."""
 
     def __init__(self, uri: str) -> None:
-        super().__init__(
-            f"output folder {uri} is not empty; pass --overwrite to replace codepack's files "
-            "in it, or --resume to finish an interrupted run"
-        )
+        super().__init__(not_empty_message(uri))

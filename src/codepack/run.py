@@ -33,7 +33,7 @@ from codepack.pipeline import (
     unspill,
 )
 from codepack.records import Drop
-from codepack.remote import OutputNotEmpty, RemoteOutput, is_uri
+from codepack.remote import OutputNotEmpty, RemoteOutput, is_uri, not_empty_message
 from codepack.sources import InputError, discover_repos
 from codepack.writer import (
     DROPPED_SCHEMA,
@@ -122,10 +122,7 @@ def _prepare_out(out: Path, overwrite: bool, resume: bool) -> None:
     if not present:
         return
     if not overwrite:
-        raise OutputError(
-            f"output folder {out} is not empty; pass --overwrite to replace codepack's files "
-            "in it, or --resume to finish an interrupted run"
-        )
+        raise OutputError(not_empty_message(str(out)))
     owned = {p for pattern in OWNED_PATTERNS for p in out.glob(pattern)}
     owned.add(out / WORK_DIR)
     for path in owned:

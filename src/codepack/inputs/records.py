@@ -9,7 +9,6 @@ cached per process, because repositories read one after another often share them
 from __future__ import annotations
 
 import bisect
-import json
 import lzma
 import os
 import zlib
@@ -27,7 +26,13 @@ import pyarrow.parquet as pq
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
 from codepack.inputs.listing import _Failed, _is_ignore_file, _Listing, _Member, _normalise, _unsafe
-from codepack.inputs.streams import _compression, _ForwardReader, _GzipReader, _PlainReader
+from codepack.inputs.streams import (
+    _compression,
+    _ForwardReader,
+    _GzipReader,
+    _PlainReader,
+    json_object,
+)
 from codepack.records import SkippedFile, SkipReason
 from codepack.sources import IGNORE_FILE_MAX_BYTES
 
@@ -204,11 +209,8 @@ def _jsonl_rows(part: RecordPart) -> Iterator[tuple[Any, Any, str]]:
             offset += len(line) + 1
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                record = None
-            if not isinstance(record, dict):
+            record = json_object(line)
+            if record is None:
                 yield None, None, where
                 continue
             yield record.get(part.path_column), record.get(part.content_column), where

@@ -9,7 +9,6 @@ so that later each repository reads just its own rows, wherever in the dataset t
 
 from __future__ import annotations
 
-import json
 import logging
 import lzma
 import os
@@ -24,7 +23,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from codepack.inputs.records import RecordPart
-from codepack.inputs.streams import _COMPRESSION_SUFFIXES, _compression, _open_stream
+from codepack.inputs.streams import (
+    _COMPRESSION_SUFFIXES,
+    _compression,
+    _open_stream,
+    json_object,
+)
 from codepack.sources import InputError
 
 log = logging.getLogger(__name__)
@@ -228,11 +232,8 @@ class _RecordsIndex:
                     start, offset = offset, offset + len(line)
                     if not line.strip():
                         continue
-                    try:
-                        record = json.loads(line)
-                    except ValueError:
-                        record = None
-                    if not isinstance(record, dict):
+                    record = json_object(line)
+                    if record is None:
                         bad += 1
                         continue
                     if resolved is None:

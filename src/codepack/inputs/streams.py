@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -156,3 +157,13 @@ def _open_stream(file: str) -> Any:
     if not _compression(file):
         return open(file, "rb")  # the caller owns and closes the handle
     return io.BufferedReader(pa.input_stream(file, compression="detect"), _READ_CHUNK)
+
+
+def json_object(line: bytes) -> dict[str, Any] | None:
+    """One JSON Lines record as a dict, or None for a line that is not a JSON object
+    (discovery counts those, reading reports them: both must agree on what a record is)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
