@@ -60,3 +60,19 @@ def test_empty_repositories_are_counted() -> None:
     skipped_only = pack_repo_result("repo", [("README.md", "# hi\n")], CONFIG)
     assert skipped_only.stats["repos_empty"] == 0
     assert skipped_only.stats["repos_without_examples"] == 1
+
+
+def test_secrets_are_redacted_or_the_file_dropped() -> None:
+    from dataclasses import replace
+
+    leaky = 'TOKEN = "ghp_' + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" + '"\nVALUE = 1\n'
+    files = [("leaky.py", leaky), ("x.py", BODY)]
+    redacted = pack_repo_result("repo", files, CONFIG)
+    text = "".join(e.text for e in redacted.examples)
+    assert "ghp_" not in text and "VALUE = 1" in text
+    assert [(d.path, d.reason) for d in redacted.audit if d.stage == "secrets"] == [
+        ("leaky.py", "redacted")]
+    drop = replace(CONFIG, hygiene=replace(CONFIG.hygiene, secrets="drop"))
+    dropped = pack_repo_result("repo", files, drop)
+    assert {p for e in dropped.examples for p in e.paths} == {"x.py"}
+    assert dropped.stats["skipped.secrets"] == 1

@@ -119,14 +119,15 @@ def scan_entries(
             scan.skipped.append(skip)
             continue
         redactions = 0
-        if hygiene.secrets != "off":
+        if hygiene.secrets == "drop":
             findings = secrets.scan(text, path)
-            if findings and hygiene.secrets == "drop":
+            if findings:
                 kinds = ",".join(sorted({f.kind for f in findings}))
                 scan.skipped.append(SkippedFile(path, SkipReason.SECRETS, kinds))
                 continue
+        elif hygiene.secrets == "redact":  # one pass: finds and replaces together
+            text, findings = secrets.redact(text, path)
             if findings:
-                text, findings = secrets.redact(text, path)
                 redactions = len(findings)
                 kinds = ",".join(sorted({f.kind for f in findings}))
                 scan.audit.append(Drop(name, path, "secrets", "redacted", kinds))
