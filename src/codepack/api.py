@@ -88,7 +88,9 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """Every file's imports in one repository folder: resolved edges and unresolved imports.
 
     JSON-ready: ``{"repo", "files": [{"path", "language", "imports": [{"spec", "line", "kind",
-    "flags", "resolved": [paths]}]}], "summary": {...}}``.
+    "flags", "resolved": [paths], "rule"}]}], "summary": {...}}``; ``rule`` names the resolver
+    rule that found the files (``go:module-path``, ``php:same-namespace``, ...; the bare
+    language where a resolver has one rule), empty for an external import.
     """
     config = config or PackConfig()
     scan = _single_repo_scan(path, config)
@@ -99,8 +101,10 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
         markers=package_markers(scan),
     )
     targets: dict[tuple[str, Any], list[str]] = {}
+    rules: dict[tuple[str, Any], set[str]] = {}
     for edge in resolution.edges:
         targets.setdefault((edge.src, edge.ref), []).append(edge.dst)
+        rules.setdefault((edge.src, edge.ref), set()).add(edge.rule)
     files_out = []
     n_imports = n_resolved = 0
     for f in scan.files:
@@ -112,7 +116,8 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
             flags = [flag for flag in ("relative", "lazy", "type_only", "conditional",
                                        "wildcard", "system") if getattr(ref, flag)]
             imports.append({"spec": ref.spec, "line": ref.line, "kind": ref.kind,
-                            "names": list(ref.names), "flags": flags, "resolved": resolved})
+                            "names": list(ref.names), "flags": flags, "resolved": resolved,
+                            "rule": ",".join(sorted(rules.get((f.path, ref), ())))})
         files_out.append({"path": f.path, "language": f.language, "imports": imports})
     return {
         "repo": scan.name,

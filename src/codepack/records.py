@@ -120,6 +120,7 @@ class Edge:
     src: str
     dst: str
     ref: ImportRef
+    rule: str = ""  # the resolver rule that found it (``codepack deps`` shows it)
 
 
 @dataclass(slots=True)

@@ -100,7 +100,8 @@ def resolve_repo(
         for ref in imports:
             targets = resolver.resolve(path, ref) if resolver is not None else []
             if targets:
-                edges.extend(Edge(path, target, ref) for target in targets)
+                rule = getattr(targets, "rule", "") or language
+                edges.extend(Edge(path, target, ref, rule) for target in targets)
             else:
                 unresolved.append((path, ref))
     edges.sort(key=lambda e: (e.src, e.dst, *_ref_key(e.ref)))

@@ -32,14 +32,14 @@ def deps_command(
         print_json(report)
         return
     table = Table(title=f"imports of {report['repo']}", header_style="bold")
-    for column in ("file", "line", "import", "flags", "resolved to"):
+    for column in ("file", "line", "import", "flags", "resolved to", "rule"):
         table.add_column(column)
     for f in report["files"]:
         for imp in f["imports"]:
             if unresolved_only and imp["resolved"]:
                 continue
             table.add_row(f["path"], str(imp["line"]), imp["spec"], ",".join(imp["flags"]),
-                          "\n".join(imp["resolved"]) or "[dim](external)[/]")
+                          "\n".join(imp["resolved"]) or "[dim](external)[/]", imp["rule"])
     err_console.print(table)
     s = report["summary"]
     err_console.print(f"{s['files']} files, {s['imports']} imports, {s['resolved']} resolved, "

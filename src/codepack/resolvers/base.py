@@ -29,11 +29,32 @@ from codepack.records import ImportRef
 MAX_TARGETS = 32
 
 
+class Targets(list[str]):
+    """The files an import resolved to, with the name of the rule that found them.
+
+    A resolver returns a plain list when one rule is all it has; a resolver with several rules
+    returns ``Targets(files, rule="go:module-path")`` so that ``codepack deps`` can show a user
+    *why* an edge exists. Rule names are ``<family>:<rule>``.
+    """
+
+    __slots__ = ("rule",)
+
+    def __init__(self, files: Iterable[str] = (), rule: str = "") -> None:
+        super().__init__(files)
+        self.rule = rule
+
+
+def tagged(files: Iterable[str], rule: str) -> Targets:
+    """``files`` labelled with the rule that found them (empty stays empty)."""
+    return Targets(files, rule)
+
+
 class Resolver(Protocol):
     """One language family's rules, built once per repository."""
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
-        """The repository files ``ref`` (imported by ``importer``) names; [] if external."""
+        """The repository files ``ref`` (imported by ``importer``) names; [] if external.
+        May be a ``Targets`` naming the rule that resolved it."""
         ...
 
 
