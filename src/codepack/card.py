@@ -57,18 +57,19 @@ def write_card(
     stats: Mapping[str, Any],
     manifest: Mapping[str, Any],
     command: str | None = None,
-) -> Path:
+) -> list[str]:
     """Write ``README.md`` (and ``plots/*.png`` when matplotlib is installed) into ``out_dir``.
 
     ``stats`` is ``codepack.stats.collect(out_dir)``; ``manifest`` the run's manifest dict;
     ``command`` the command line that produced the data, shown verbatim when given.
-    Returns the card's path.
+    Returns the paths written, relative to ``out_dir`` (the card first), so the run can
+    record them as its own.
     """
     out = Path(out_dir)
     plots = write_plots(out / PLOTS_DIR, stats, manifest)
     card = out / CARD_FILE
     _atomic_write(card, render_card(stats, manifest, command, plots).encode("utf-8"))
-    return card
+    return [CARD_FILE, *sorted((plots or {}).values())]
 
 
 def render_card(

@@ -23,6 +23,41 @@ VENDORED_DIRS: tuple[str, ...] = (
 )
 
 
+INT32_MAX = 2**31 - 1
+
+
+class ConfigError(ValueError):
+    """An option value outside its range: raised when the config is built, before any work,
+    so a bad value never costs a scan. The message names the option as the library spells
+    it; the CLI maps it to its own flag name."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option} {message}")
+        self.option = option
+        self.detail = message
+
+
+def _number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ConfigError(name, f"must be a number (got {value!r})")
+    return value
+
+
+def _at_least(name: str, value: Any, low: float) -> None:
+    if _number(name, value) < low:
+        raise ConfigError(name, f"must be at least {low} (got {value!r})")
+
+
+def _between(name: str, value: Any, low: float, high: float) -> None:
+    if not low <= _number(name, value) <= high:
+        raise ConfigError(name, f"must be between {low} and {high} (got {value!r})")
+
+
+def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(name, f"must be one of {', '.join(allowed)} (got {value!r})")
+
+
 @dataclass(frozen=True)
 class ScanConfig:
     """Which files of a repository are read, and which are skipped before packing."""
@@ -36,6 +71,10 @@ class ScanConfig:
     import_lines: int = 0
     vendored_dirs: tuple[str, ...] = VENDORED_DIRS
 
+    def __post_init__(self) -> None:
+        _at_least("max_file_bytes", self.max_file_bytes, 1)
+        _at_least("import_lines", self.import_lines, 0)
+
 
 @dataclass(frozen=True)
 class QualityConfig:
@@ -47,6 +86,12 @@ class QualityConfig:
     min_alnum_fraction: float = 0.25
     # examples with fewer tokens are dropped (counted); 0 keeps all
     min_tokens: int = 0
+
+    def __post_init__(self) -> None:
+        _at_least("max_line_length", self.max_line_length, 1)
+        _at_least("max_mean_line_length", self.max_mean_line_length, 1)
+        _between("min_alnum_fraction", self.min_alnum_fraction, 0.0, 1.0)
+        _between("min_tokens", self.min_tokens, 0, INT32_MAX)
 
 
 @dataclass(frozen=True)
@@ -65,6 +110,17 @@ class HygieneConfig:
     decontam_ngram: int = 10
     secrets: str = "redact"  # redact|drop|off
 
+    def __post_init__(self) -> None:
+        _one_of("dedup", self.dedup, ("file", "repo", "off"))
+        _between("dedup_threshold", self.dedup_threshold, 0.0, 1.0)
+        # the MinHash signature is banded for LSH: at least 2 permutations, and a bound that
+        # keeps a signature (4 bytes each) far below any memory limit
+        _between("dedup_num_perm", self.dedup_num_perm, 2, 8192)
+        _between("dedup_ngram", self.dedup_ngram, 1, 100)
+        _at_least("dedup_min_tokens", self.dedup_min_tokens, 0)
+        _between("decontam_ngram", self.decontam_ngram, 1, 100)
+        _one_of("secrets", self.secrets, ("redact", "drop", "off"))
+
 
 @dataclass(frozen=True)
 class OrderConfig:
@@ -72,6 +128,10 @@ class OrderConfig:
 
     order: str = "dependency"  # dependency|alphabetical|random
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        _one_of("order", self.order, ("dependency", "alphabetical", "random"))
+        _between("seed", self.seed, -(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -89,6 +149,14 @@ class ExampleConfig:
     seed: int = 0
     grouping: bool = True  # cut between the least related neighbours, not just greedily
 
+    def __post_init__(self) -> None:
+        # n_tokens is an int32 column
+        _between("max_tokens", self.max_tokens, 1, INT32_MAX)
+        _one_of("oversize", self.oversize, ("split", "skip"))
+        for name in ("repo_metadata_rate", "fim_rate", "spm_rate"):
+            _between(name, getattr(self, name), 0.0, 1.0)
+        _between("seed", self.seed, -(2**63), 2**63 - 1)
+
 
 @dataclass(frozen=True)
 class OutputConfig:
@@ -97,6 +165,10 @@ class OutputConfig:
     shard_bytes: int = 256 * 1024 * 1024  # rotate after a repository once a shard is this big
     row_group_rows: int = 1024
     compression: str = "zstd"
+
+    def __post_init__(self) -> None:
+        _at_least("shard_bytes", self.shard_bytes, 1)
+        _between("row_group_rows", self.row_group_rows, 1, INT32_MAX)
 
 
 @dataclass(frozen=True)
@@ -121,6 +193,7 @@ class PackConfig:
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
+    """A config dataclass from a dict, nested sub-configs included."""
     known = {f.name: f for f in fields(cls)}
     unknown = set(data) - set(known)
     if unknown:

@@ -17,13 +17,10 @@ through scan and pack in one task and nothing is spilled.
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from codepack import classify, dedup, filters, secrets
 from codepack.config import PackConfig
@@ -340,20 +337,6 @@ def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]
             )
         )
     return records
-
-
-def spill(obj: object, path: Path) -> None:
-    """Pickle a scan (or its dedup records) to the work folder atomically, so a resumed run
-    can reuse it."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-
-
-def unspill(path: Path) -> Any:
-    with path.open("rb") as fh:
-        return pickle.load(fh)
 
 
 def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Drop]]:

@@ -13,7 +13,6 @@ staging, then continues as a local resume would.
 
 from __future__ import annotations
 
-import fnmatch
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -21,7 +20,17 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 
-from codepack.writer import OWNED_FILES
+from codepack.outdir import (
+    FILES_LEDGER,
+    FINAL_NAMES,
+    RUN_FILE,
+    WORK_DIR,
+    OutputError,
+    is_run_file,
+    owned_name,
+    parse_ledger,
+    unchanged,
+)
 
 
 def is_uri(out: str | Path) -> bool:
@@ -52,41 +61,73 @@ class RemoteOutput:
         selector = pafs.FileSelector(self.base, recursive=False)
         return sorted(self.fs.get_file_info(selector), key=lambda i: i.path)
 
-    def _owned(self, name: str) -> bool:
-        return any(fnmatch.fnmatch(name, pattern) for pattern in OWNED_FILES)
+    def _read(self, info: pafs.FileInfo) -> bytes:
+        with self.fs.open_input_stream(info.path) as stream:
+            return stream.read()
+
+    def _codepack_files(self, children: list[pafs.FileInfo]) -> list[pafs.FileInfo]:
+        """The target's files that an earlier run wrote and nobody changed since (the rules
+        of ``codepack.outdir``); nothing if codepack did not write the target."""
+        by_name = {info.base_name: info for info in children}
+        run_file = by_name.get(RUN_FILE)
+        if run_file is None or not is_run_file(self._read(run_file)):
+            return []
+        owned = [i for i in children
+                 if i.type == pafs.FileType.File and owned_name(i.base_name)]
+        ledger_info = by_name.get(FILES_LEDGER)
+        ledger = parse_ledger(self._read(ledger_info)) if ledger_info else {}
+        for rel in sorted(ledger):
+            info = self.fs.get_file_info(f"{self.base.rstrip('/')}/{rel}")
+            if info.type == pafs.FileType.File and unchanged(ledger, rel, self._read(info)):
+                owned.append(info)
+        return owned
 
     def prepare(self, overwrite: bool, resume: bool) -> None:
         """Check the target like a local ``--out``; clear codepack's files on overwrite;
         bring an interrupted run's finished files into staging on resume."""
         children = self._children()
-        if children and not (overwrite or resume):
+        if not children:
+            self.fs.create_dir(self.base, recursive=True)
+            return
+        owned = self._codepack_files(children)
+        if resume and not owned:
+            raise OutputError(f"--resume: {self.uri} was not written by codepack (no "
+                              f"{RUN_FILE}); nothing to resume")
+        if not (overwrite or resume):
             raise OutputNotEmpty(self.uri)
         if overwrite:
-            for info in children:
-                if self._owned(info.base_name):
-                    if info.type == pafs.FileType.Directory:
-                        self.fs.delete_dir(info.path)
-                    else:
-                        self.fs.delete_file(info.path)
+            for info in owned:
+                self.fs.delete_file(info.path)
+            work = f"{self.base.rstrip('/')}/{WORK_DIR}"
+            if self.fs.get_file_info(work).type == pafs.FileType.Directory:
+                self.fs.delete_dir(work)
+            children = self._children()
         if resume:
-            for info in children:
-                if info.type == pafs.FileType.File and self._owned(info.base_name):
-                    pafs.copy_files(info.path, str(self.staging / info.base_name),
-                                    source_filesystem=self.fs)
-        else:
-            self.fs.create_dir(self.base, recursive=True)
+            for info in owned:
+                rel = info.path[len(self.base.rstrip("/")) + 1:]
+                (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                pafs.copy_files(info.path, str(self.staging / rel), source_filesystem=self.fs)
+        left = {info.base_name for info in children} - {i.base_name for i in owned}
+        clashes = sorted(left & {*FINAL_NAMES, *(n for n in left if owned_name(n))})
+        if clashes:
+            raise OutputError(f"--out {self.uri} holds files that codepack did not write (or "
+                              f"that were changed since) under names it writes: "
+                              f"{', '.join(clashes)}; move them away or choose another folder")
 
     def upload(self, paths: Iterable[Path]) -> None:
         """Copy finished files (or folders) from staging to the target, in the given order."""
         for path in paths:
             if not path.exists():
                 continue
-            target = f"{self.base.rstrip('/')}/{path.relative_to(self.staging).as_posix()}"
+            relative = path.relative_to(self.staging).as_posix()
+            target = f"{self.base.rstrip('/')}/{relative}"
             if path.is_dir():
                 self.fs.create_dir(target, recursive=True)
                 for child in sorted(path.iterdir()):
                     self.upload([child])
             else:
+                if "/" in relative:
+                    self.fs.create_dir(target.rpartition("/")[0], recursive=True)
                 pafs.copy_files(str(path), target, destination_filesystem=self.fs)
 
     def close(self) -> None:
@@ -103,7 +144,7 @@ def not_empty_message(where: str) -> str:
     )
 
 
-class OutputNotEmpty(ValueError):
+class OutputNotEmpty(OutputError):
     """The target holds files and neither --overwrite nor --resume was given."""
 
     def __init__(self, uri: str) -> None:

@@ -23,21 +23,36 @@ from codepack import __version__, dedup
 from codepack.config import PackConfig
 from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
+from codepack.fingerprint import fingerprint
+from codepack.outdir import (
+    FILES_LEDGER,
+    RUN_FILE,
+    WORK_DIR,
+    OutputError,
+    check_apart,
+    locked,
+    prepare,
+    record_written,
+)
 from codepack.pipeline import (
     RepoResult,
     dedup_records,
     group_drops,
     pack_scan,
     scan_repo,
-    spill,
-    unspill,
 )
 from codepack.records import Drop
-from codepack.remote import OutputNotEmpty, RemoteOutput, is_uri, not_empty_message
+from codepack.remote import RemoteOutput, is_uri, not_empty_message
 from codepack.sources import InputError, discover_repos
+from codepack.workfiles import (
+    WorkFileError,
+    read_dedup_records,
+    read_scan,
+    write_dedup_records,
+    write_scan,
+)
 from codepack.writer import (
     DROPPED_SCHEMA,
-    OWNED_FILES,
     ShardWriter,
     atomic_write_text,
     drops_to_table,
@@ -46,21 +61,13 @@ from codepack.writer import (
     write_manifest,
 )
 
-WORK_DIR = ".codepack-work"
 # repositories a pass may run ahead of the one it waits for (see executors.local.map_ordered)
 SCAN_AHEAD = 256
 PACK_AHEAD = 32
-RUN_FILE = ".codepack-run.json"
-# files a run writes into --out; --overwrite removes exactly these and nothing else
-OWNED_PATTERNS = OWNED_FILES
 
 ProgressFn = Callable[[str, int, int, str], None]
 Source = Any  # a RepoSource (folder) or an inputs.RepoInput (records, archive, git revision)
 Executor = Any  # LocalExecutor or executors.ray.RayExecutor: map_ordered, plan_dedup, close
-
-
-class OutputError(ValueError):
-    """The output folder cannot be used as asked (not empty, or a resume that does not match)."""
 
 
 @dataclass
@@ -84,72 +91,82 @@ class _Task:
     drops: tuple[tuple[str, Drop], ...] = ()
 
 
+def _work_files(work: str, index: int) -> tuple[Path, Path]:
+    """A repository's spilled scan and its dedup records in the work folder."""
+    stem = Path(work) / f"scan-{index:08d}"
+    return stem.with_suffix(".json"), stem.with_suffix(".dedup.json")
+
+
 def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
     """Pass 1 with dedup on: scan, spill, hand back only the dedup records."""
     assert task.work is not None
-    work = Path(task.work)
-    scan_file = work / f"scan-{task.index:08d}.pkl"
-    records_file = work / f"scan-{task.index:08d}.records.pkl"
+    scan_file, records_file = _work_files(task.work, task.index)
     if scan_file.is_file() and records_file.is_file():  # finished in an interrupted run
-        return task.index, unspill(records_file)
+        try:
+            return task.index, read_dedup_records(records_file)
+        except WorkFileError:
+            pass  # corrupt or planted: recompute from the input
     scan = scan_repo(task.source, task.config)
     if task.config.hygiene.dedup == "repo":
         records = [dedup.repo_dedup_record(scan, task.config.hygiene)]
     else:
         records = dedup_records(scan, task.config)
-    spill(scan, scan_file)
-    spill(records, records_file)  # last: its presence means both files are complete
+    write_scan(scan, scan_file)
+    write_dedup_records(records, records_file)  # last: its presence means both are complete
     return task.index, records
 
 
 def _pack_task(task: _Task) -> RepoResult:
     """Pass 2 (or the only pass): pack one repository."""
+    scan = None
     if task.work is not None:
-        scan_file = Path(task.work) / f"scan-{task.index:08d}.pkl"
-        scan = unspill(scan_file)
-    else:
+        try:
+            scan = read_scan(_work_files(task.work, task.index)[0])
+        except WorkFileError:
+            scan = None  # corrupt, planted or missing: the input gives the same scan again
+    if scan is None:
         scan = scan_repo(task.source, task.config)
     return pack_scan(scan, task.config, dict(task.drops), index=task.index)
 
 
-def _prepare_out(out: Path, overwrite: bool, resume: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    if resume:
-        return
-    present = [p for p in out.iterdir()]
-    if not present:
-        return
-    if not overwrite:
-        raise OutputError(not_empty_message(str(out)))
-    owned = {p for pattern in OWNED_PATTERNS for p in out.glob(pattern)}
-    owned.add(out / WORK_DIR)
-    for path in owned:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.exists():
-            path.unlink()
-
-
 def _run_identity(sources: Sequence[Source], config: PackConfig) -> dict[str, Any]:
+    """What a resumed run must share with the interrupted one: version, options, and every
+    repository's name and input fingerprint."""
     return {
         "codepack_version": __version__,
         "config": config.to_dict(),
         "repos": [s.name for s in sources],
+        "inputs": {s.name: fingerprint(s) for s in sources},
     }
 
 
 def _check_resume(out: Path, identity: dict[str, Any]) -> None:
+    """Refuse to resume a run with other inputs, options or codepack version, naming what
+    differs."""
     run_file = out / RUN_FILE
     if not run_file.is_file():
         return
-    earlier = json.loads(run_file.read_text(encoding="utf-8"))
-    if earlier != json.loads(json.dumps(identity, sort_keys=True)):
-        raise OutputError(
-            "--resume: the output folder was written by a run with other inputs, options or "
-            "codepack version; use --overwrite to start again"
-        )
+    try:
+        earlier = json.loads(run_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"--resume: {run_file} is unreadable ({exc}); use --overwrite to "
+                          "start again") from exc
+    now = json.loads(json.dumps(identity, sort_keys=True))
+    if not isinstance(earlier, dict):
+        earlier = {}
+    if earlier == now:
+        return
+    differs = [key for key in ("codepack_version", "config", "repos")
+               if earlier.get(key) != now[key]]
+    if differs:
+        what = f"other {', '.join(differs)}"
+    else:
+        changed = sorted(name for name, mark in now["inputs"].items()
+                         if (earlier.get("inputs") or {}).get(name) != mark)
+        more = f" (+{len(changed) - 5} more)" if len(changed) > 5 else ""
+        what = f"inputs that have changed since: {', '.join(changed[:5])}{more}"
+    raise OutputError(f"--resume: the output folder was written by a run with {what}; "
+                      "use --overwrite to start again")
 
 
 def pack(
@@ -177,25 +194,40 @@ def pack(
     """
     started = time.monotonic()
     config = config or PackConfig()
+    if not str(out).strip():
+        raise OutputError("out must name a folder (got an empty string)")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, or None for all cores (got {workers})")
+    local_out = _local_path(out)
+    if local_out is not None:
+        check_apart(local_out, paths)
     sources = discover_all(paths, single_repo=single_repo, rev=rev,
                            records_columns=records_columns)
     target = RemoteOutput(str(out)) if is_uri(out) else None
     runner = make_executor(executor, workers, ray_address)
     try:
         if target is None:
-            return _pack(sources, paths, Path(out).absolute(), config, runner, overwrite,
-                         resume, progress or _no_progress, command, started)
+            out_dir = Path(out).absolute()
+            with locked(out_dir):
+                return _pack(sources, paths, out_dir, config, runner, overwrite,
+                             resume, progress or _no_progress, command, started)
         target.prepare(overwrite, resume)
         summary = _pack(sources, paths, target.staging, config, runner, overwrite, resume,
                         progress or _no_progress, command, started, publish=target.upload)
         summary.out = str(out)
         return summary
-    except OutputNotEmpty as exc:
-        raise OutputError(str(exc)) from exc
     finally:
         runner.close()
         if target is not None:
             target.close()
+
+
+def _local_path(out: str | Path) -> Path | None:
+    """The local folder ``out`` names (a plain path or a ``file://`` URI), else None."""
+    text = str(out)
+    if text.startswith("file://"):
+        return Path(text[len("file://"):])
+    return None if is_uri(text) else Path(text)
 
 
 def _no_progress(stage: str, done: int, total: int, repo: str) -> None:
@@ -240,7 +272,7 @@ def _pack(
 ) -> RunSummary:
     """The run proper, into the local folder ``out``; ``publish`` is handed every file as
     soon as it is final (a remote ``--out`` copies it to its target)."""
-    _prepare_out(out, overwrite, resume)
+    prepare(out, overwrite=overwrite, resume=resume, not_empty=not_empty_message(str(out)))
     identity = _run_identity(sources, config)
     if resume:
         _check_resume(out, identity)
@@ -290,8 +322,8 @@ def _pack(
     for result in runner.map_ordered(_pack_task, pack_tasks, ahead=PACK_AHEAD):
         writer.add_repo(result.index, result.examples, result.audit, dict(result.stats))
         if two_pass:
-            for suffix in (".pkl", ".records.pkl"):
-                (work / f"scan-{result.index:08d}{suffix}").unlink(missing_ok=True)
+            for spilled in _work_files(str(work), result.index):
+                spilled.unlink(missing_ok=True)
         note("pack", result.index + 1, total, result.name)
     writer.close_shard()
     shards = finished + writer.shards
@@ -320,8 +352,10 @@ def _pack(
     write_manifest(out, manifest)
     from codepack.card import write_card  # dataset card README.md + plots/ (codepack[report])
     from codepack.stats import collect
-    write_card(out, collect(out), manifest, command)
-    publish([out / "dropped.parquet", out / "plots", out / "README.md", out / "manifest.json"])
+    card_files = write_card(out, collect(out), manifest, command)
+    record_written(out, card_files)
+    publish([out / "dropped.parquet", *(out / rel for rel in card_files), out / FILES_LEDGER,
+             out / "manifest.json"])
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
 

@@ -27,9 +27,6 @@ from codepack.records import Drop, Example
 
 SCHEMA_VERSION = 1
 
-# what a run writes into its output folder; --overwrite removes exactly these
-OWNED_FILES = ("part-*.parquet", ".part-*", "manifest.json", "dropped.parquet", ".dropped*",
-               ".audit-*", ".codepack-run.json", "README.md", "plots")
 
 EXAMPLE_SCHEMA = pa.schema(
     [

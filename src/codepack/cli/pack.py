@@ -12,6 +12,7 @@ from rich.table import Table
 
 from codepack.cli.app import app, err_console, fail
 from codepack.config import (
+    ConfigError,
     ExampleConfig,
     HygieneConfig,
     OrderConfig,
@@ -176,34 +177,42 @@ def pack_command(
         fail(f"--tokenizer {tokenizer} is not a file")
     if resume and overwrite:
         fail("--resume and --overwrite exclude each other")
+    if workers < 0:
+        fail(f"--workers must be 0 (all cores) or more (got {workers})")
+    if not out.strip():
+        fail("--out must name a folder (got an empty string)")
 
-    config = PackConfig(
-        scan=ScanConfig(
-            include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
-            max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
-            import_lines=import_lines,
-        ),
-        quality=QualityConfig(
-            enabled=not no_quality, max_line_length=max_line_length,
-            max_mean_line_length=max_mean_line_length, min_alnum_fraction=min_alnum_fraction,
-            min_tokens=min_tokens,
-        ),
-        hygiene=HygieneConfig(
-            dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
-            dedup_ngram=dedup_ngram, dedup_min_tokens=dedup_min_tokens,
-            decontaminate=tuple(decontaminate),
-            decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
-            secrets=secrets,
-        ),
-        order=OrderConfig(order=order, seed=seed),
-        examples=ExampleConfig(
-            max_tokens=max_tokens, tokenizer=str(tokenizer) if tokenizer else None, format=fmt,
-            template=str(template) if template else None, oversize=oversize,
-            repo_metadata_rate=repo_metadata_rate, fim_rate=fim_rate, spm_rate=spm_rate,
-            seed=seed, grouping=not no_grouping,
-        ),
-        output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
-    )
+    try:
+        config = PackConfig(
+            scan=ScanConfig(
+                include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
+                max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
+                import_lines=import_lines,
+            ),
+            quality=QualityConfig(
+                enabled=not no_quality, max_line_length=max_line_length,
+                max_mean_line_length=max_mean_line_length, min_alnum_fraction=min_alnum_fraction,
+                min_tokens=min_tokens,
+            ),
+            hygiene=HygieneConfig(
+                dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
+                dedup_ngram=dedup_ngram, dedup_min_tokens=dedup_min_tokens,
+                decontaminate=tuple(decontaminate),
+                decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
+                secrets=secrets,
+            ),
+            order=OrderConfig(order=order, seed=seed),
+            examples=ExampleConfig(
+                max_tokens=max_tokens, tokenizer=str(tokenizer) if tokenizer else None, format=fmt,
+                template=str(template) if template else None, oversize=oversize,
+                repo_metadata_rate=repo_metadata_rate, fim_rate=fim_rate, spm_rate=spm_rate,
+                seed=seed, grouping=not no_grouping,
+            ),
+            output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
+        )
+    except ConfigError as exc:  # a value outside its range, named as the flag
+        fail(f"--{exc.option.replace('_', '-')} {exc.detail}")
+        return
 
     progress = None if quiet else Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
