@@ -57,18 +57,28 @@ def write_card(
     stats: Mapping[str, Any],
     manifest: Mapping[str, Any],
     command: str | None = None,
-) -> list[str]:
+) -> Path:
     """Write ``README.md`` (and ``plots/*.png`` when matplotlib is installed) into ``out_dir``.
 
     ``stats`` is ``codepack.stats.collect(out_dir)``; ``manifest`` the run's manifest dict;
     ``command`` the command line that produced the data, shown verbatim when given.
-    Returns the paths written, relative to ``out_dir`` (the card first), so the run can
-    record them as its own.
+    Returns the card's path.
     """
+    write_card_files(out_dir, stats, manifest, command)
+    return Path(out_dir) / CARD_FILE
+
+
+def write_card_files(
+    out_dir: str | Path,
+    stats: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    command: str | None = None,
+) -> list[str]:
+    """``write_card``, returning every path written relative to ``out_dir`` (the card, then
+    the plots), so that a run can record exactly which files are its own."""
     out = Path(out_dir)
     plots = write_plots(out / PLOTS_DIR, stats, manifest)
-    card = out / CARD_FILE
-    _atomic_write(card, render_card(stats, manifest, command, plots).encode("utf-8"))
+    _atomic_write(out / CARD_FILE, render_card(stats, manifest, command, plots).encode("utf-8"))
     return [CARD_FILE, *sorted((plots or {}).values())]
 
 
@@ -518,5 +528,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 __all__ = [
-    "front_matter", "human_count", "render_card", "size_category", "write_card", "write_plots",
+    "front_matter", "human_count", "render_card", "size_category", "write_card",
+    "write_card_files", "write_plots",
 ]

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from codepack.outdir import atomic_write
 
 MAX_DRAWN_NODES = 400
 MAX_DRAWN_EDGES = 3000
@@ -82,9 +83,7 @@ def render_explain_html(report: Mapping[str, Any]) -> str:
 def write_explain_html(report: Mapping[str, Any], path: str | Path) -> Path:
     """Render and write the page atomically; returns its path."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(render_explain_html(report), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic_write(target, render_explain_html(report))
     return target
 
 

@@ -225,6 +225,34 @@ def prepare(out: Path, *, overwrite: bool, resume: bool, not_empty: str) -> None
                           "them away or choose another folder")
 
 
+# --------------------------------------------------------------------------- single files
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """Refuse, before any work, a file path that cannot be written: a folder, a path whose
+    parent is missing or not a folder, or a place the user may not write to."""
+    if path.is_dir():
+        raise OutputError(f"{option} {path} is a folder: name a file")
+    parent = path.parent
+    if not parent.is_dir():
+        raise OutputError(f"{option} {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{option} {path}: the folder {parent} is not writable")
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file under a temporary name beside it, then rename: readers never see half a
+    file, and a failed write leaves neither the file nor its temporary behind."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        tmp.write_bytes(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 # --------------------------------------------------------------------------- lock
 
 
@@ -264,5 +292,6 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["OutputError", "check_apart", "is_run_file", "locked", "owned_files", "owned_name",
-           "parse_ledger", "prepare", "record_written", "unchanged"]
+__all__ = ["OutputError", "atomic_write", "check_apart", "check_output_file", "is_run_file",
+           "locked", "owned_files", "owned_name", "parse_ledger", "prepare", "record_written",
+           "unchanged"]

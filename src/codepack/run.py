@@ -350,9 +350,9 @@ def _pack(
         "token_counter": _counter_info(config),
     }
     write_manifest(out, manifest)
-    from codepack.card import write_card  # dataset card README.md + plots/ (codepack[report])
+    from codepack.card import write_card_files  # dataset card README.md + plots/ (codepack[report])
     from codepack.stats import collect
-    card_files = write_card(out, collect(out), manifest, command)
+    card_files = write_card_files(out, collect(out), manifest, command)
     record_written(out, card_files)
     publish([out / "dropped.parquet", *(out / rel for rel in card_files), out / FILES_LEDGER,
              out / "manifest.json"])

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-SHARD_GLOB = "part-*.parquet"
+SHARD_GLOB = "part-[0-9][0-9][0-9][0-9][0-9].parquet"  # exactly the names codepack writes
 AUDIT_FILE = "dropped.parquet"
 MANIFEST_FILE = "manifest.json"
 HISTOGRAM_BINS = 20

@@ -40,8 +40,12 @@ def _root(
 
 
 def fail(message: str, code: int = 2) -> None:
-    """Print a clear error to stderr and exit non-zero."""
-    err_console.print(f"[bold red]error:[/] {message}")
+    """Print a clear error to stderr as one plain line and exit non-zero.
+
+    Plain text, not rich: rich would wrap a long message over several lines and read
+    brackets in it (``codepack[ray]``) as markup and drop them."""
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    sys.stderr.flush()
     raise typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from codepack.cli.app import app, err_console, fail, print_json
+from codepack.outdir import OutputError, check_output_file
 
 
 @app.command("explain")
@@ -30,6 +31,12 @@ def explain_command(
 
     if order not in ("dependency", "alphabetical", "random"):
         fail("--order must be one of dependency, alphabetical, random")
+    try:
+        for path, option in ((html_out, "--html"), (graph_out, "--graph-out")):
+            if path is not None:
+                check_output_file(path, option)
+    except OutputError as exc:
+        fail(str(exc))
     config = PackConfig()
     config = replace(config, order=replace(config.order, order=order))
     try:
@@ -43,7 +50,10 @@ def explain_command(
     if html_out is not None:
         from codepack.html_explain import write_explain_html
 
-        write_explain_html(report, html_out)
+        try:
+            write_explain_html(report, html_out)
+        except OSError as exc:
+            fail(f"--html {html_out}: {exc.strerror or exc}")
         err_console.print(f"explain page written to {html_out}")
     if as_json:
         print_json(report)

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from codepack.records import ImportRef
-from codepack.resolvers.base import RepoContext, folder_of, join, normalize
+from codepack.resolvers.base import RepoContext, folder_of, join, normalize, tagged
 from codepack.resolvers.configs import as_str_list, load_json
 
 TS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts")
@@ -61,11 +61,12 @@ class JsTsResolver:
         if spec.startswith((".", "/")):
             base = spec[1:] if spec.startswith("/") else join(folder_of(importer), spec)
             found = self._probe(normalize(base), ts_first, importer)
-            return [found] if found else []
-        found = self._via_config(importer, spec, ts_first) or self._via_workspace(
-            importer, spec, ts_first
-        )
-        return [found] if found else []
+            return tagged([found], "js:relative") if found else []
+        found = self._via_config(importer, spec, ts_first)
+        if found:
+            return tagged([found], "js:tsconfig-paths")
+        found = self._via_workspace(importer, spec, ts_first)
+        return tagged([found], "js:workspace-package") if found else []
 
     # -- probing ----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 from codepack.records import ImportRef
-from codepack.resolvers.base import RepoContext, by_nearness, folder_of, join
+from codepack.resolvers.base import RepoContext, by_nearness, folder_of, join, tagged
 
 
 def _module_paths(base: str) -> Iterator[str]:
@@ -69,7 +69,8 @@ class PythonResolver:
         if dots - 1 > len(parts):
             return []  # climbs above the repository root
         base = parts[: len(parts) - (dots - 1)] + rest
-        return _with_names(ref, lambda segs: self._exact(importer, segs), base)
+        return tagged(_with_names(ref, lambda segs: self._exact(importer, segs), base),
+                      "python:relative")
 
     def _exact(self, importer: str, segments: Sequence[str]) -> str | None:
         base = "/".join(segments)
@@ -86,13 +87,13 @@ class PythonResolver:
 
         targets = _with_names(ref, find, segments)
         if targets:
-            return targets
+            return tagged(targets, "python:module-suffix")
         for k in range(len(segments) - 1, 0, -1):  # the longest existing parent package
             found = find(segments[:k])
             if found:
-                return [found]
+                return tagged([found], "python:parent-package")
         if self.root_package and segments[0] == self.root_package:
-            return self._from_root(importer, ref, segments[1:])
+            return tagged(self._from_root(importer, ref, segments[1:]), "python:root-package")
         return []
 
     def _from_root(self, importer: str, ref: ImportRef, rest: list[str]) -> list[str]:

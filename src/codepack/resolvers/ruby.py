@@ -17,6 +17,7 @@ from codepack.resolvers.base import (
     folders_by_nearness,
     join,
     normalize,
+    tagged,
 )
 
 _LOAD_PATH_NAMES = ("lib", "spec", "test")
@@ -39,16 +40,16 @@ class RubyResolver:
             spec += ".rb"
         if ref.relative or ref.kind == "require_relative" or spec.startswith(("./", "../")):
             found = self._existing(normalize(join(folder_of(importer), spec)), importer)
-            return [found] if found else []
+            return tagged([found], "ruby:relative") if found else []
         for folder in [*folders_by_nearness(importer, self.load_paths), ""]:
             found = self._existing(normalize(join(folder, spec)), importer)
             if found:
-                return [found]
+                return tagged([found], "ruby:load-path")
         segments = [s for s in spec.split("/") if s not in ("", ".", "..")]
         if len(segments) < 2:
             return []
         found = self.index.nearest(importer, [segments])
-        return [found] if found else []
+        return tagged([found], "ruby:suffix") if found else []
 
     def _existing(self, path: str | None, importer: str) -> str | None:
         if path and path != importer and self.index.is_file(path):

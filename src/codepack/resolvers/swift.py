@@ -13,7 +13,13 @@ repository (``Foundation``, ``UIKit``, packages from other repositories) are ext
 from __future__ import annotations
 
 from codepack.records import ImportRef
-from codepack.resolvers.base import RepoContext, cap_targets, folders_by_nearness, stem
+from codepack.resolvers.base import (
+    RepoContext,
+    cap_targets,
+    folders_by_nearness,
+    stem,
+    tagged,
+)
 
 _MODULE_PARENTS = ("Sources", "Tests", "Source")
 
@@ -30,10 +36,12 @@ class SwiftResolver:
             return []
         files = self._module_files(importer, parts[0])
         wanted = set(ref.names) | set(parts[1:])
+        rule = "swift:module"
         if wanted:
             narrowed = [f for f in files if stem(f) in wanted]
-            files = narrowed or files
-        return cap_targets(importer, files)
+            if narrowed:
+                files, rule = narrowed, "swift:module-named-file"
+        return tagged(cap_targets(importer, files), rule)
 
     def _module_files(self, importer: str, module: str) -> list[str]:
         folders = self.index.find_folders([module])
