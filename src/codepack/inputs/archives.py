@@ -77,7 +77,7 @@ class ArchiveRepo(RepoInput):
     def _zip_listing(self) -> _Listing:
         members: list[_Member] = []
         skips: list[SkippedFile] = []
-        ignore_texts: dict[Hashable, str] = {}
+        ignore_texts: dict[Hashable, bytes] = {}
         try:
             with zipfile.ZipFile(self.archive) as archive:
                 for index, info in enumerate(archive.infolist()):
@@ -88,7 +88,7 @@ class ArchiveRepo(RepoInput):
                     if member.kind == "file" and _is_ignore_file(member.path):
                         head = _zip_read(archive, info, IGNORE_FILE_MAX_BYTES)
                         if isinstance(head, bytes):
-                            ignore_texts[index] = head.decode("utf-8", "replace")
+                            ignore_texts[index] = head[:IGNORE_FILE_MAX_BYTES]
         except _ARCHIVE_READ_ERRORS as exc:
             skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
         archive_path = self.archive
@@ -132,7 +132,7 @@ class ArchiveRepo(RepoInput):
     def _tar_listing(self, config: ScanConfig) -> _Listing:
         members: list[_Member] = []
         skips: list[SkippedFile] = []
-        ignore_texts: dict[Hashable, str] = {}
+        ignore_texts: dict[Hashable, bytes] = {}
         held: dict[Hashable, bytes] = {}
         budget = _TAR_HOLD_BUDGET
         vendored = frozenset(config.vendored_dirs) | {".git"}
@@ -163,8 +163,7 @@ class ArchiveRepo(RepoInput):
                         if not isinstance(data, bytes):
                             data = _tar_read(archive, info, IGNORE_FILE_MAX_BYTES)
                         if isinstance(data, bytes):
-                            text = data[:IGNORE_FILE_MAX_BYTES].decode("utf-8", "replace")
-                            ignore_texts[key] = text
+                            ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
         except _ARCHIVE_READ_ERRORS as exc:
             skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
         archive_path, stop_offset = self.archive, self.stop_offset

@@ -74,7 +74,7 @@ class RecordsRepo(RepoInput):
         members: list[_Member] = []
         skips: list[SkippedFile] = []
         contents: list[bytes] = []
-        ignore_texts: dict[Hashable, str] = {}
+        ignore_texts: dict[Hashable, bytes] = {}
         seen: set[str] = set()
         for raw_path, content, where in self._records(skips):
             if not isinstance(raw_path, str) or not raw_path:
@@ -101,7 +101,7 @@ class RecordsRepo(RepoInput):
             contents.append(data)
             members.append(_Member(path, "file", key=key, size=len(data)))
             if _is_ignore_file(path):
-                ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES].decode("utf-8", "replace")
+                ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
 
         def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
             for key in keys:

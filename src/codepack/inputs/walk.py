@@ -22,6 +22,7 @@ from codepack.sources import (
     AUX_MAX_BYTES,
     _IgnoreRules,
     _Patterns,
+    ignore_lines,
     is_aux_file,
     is_utf8_name,
     printable_path,
@@ -189,7 +190,7 @@ class _Planner:
         return _Plan(self.items, self.aux)
 
     def _ignore_lines(self, member: _Member) -> list[str]:
-        return self.ignore_texts.get(member.key, "").splitlines()
+        return ignore_lines(self.ignore_texts.get(member.key, b""))
 
     def _frame(self, rel: str, real: str, rules: _IgnoreRules, chain: frozenset[str]) -> _Frame:
         ignore_file = self.tree.nodes.get(_join(real, ".gitignore"))
