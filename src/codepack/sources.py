@@ -175,9 +175,15 @@ def _unique_names(roots: Iterable[Path]) -> dict[Path, str]:
             counts[name] = counts.get(name, 0) + 1
         return {root: better[root] if counts[name] > 1 else name for root, name in naming.items()}
 
-    names = {root: root.name or root.as_posix() for root in roots}
-    names = widen(names, {root: "/".join(root.parts[-2:]) for root in roots})
-    return widen(names, {root: root.as_posix() for root in roots})
+    names = {root: printable_repo_name(root.name or root.as_posix()) for root in roots}
+    names = widen(names, {root: printable_path("/".join(root.parts[-2:])) for root in roots})
+    names = widen(names, {root: printable_path(root.as_posix()) for root in roots})
+    taken: dict[str, int] = {}
+    for root in roots:  # only escaped names can still clash: a raw \xff beside a literal one
+        taken[names[root]] = taken.get(names[root], 0) + 1
+        if taken[names[root]] > 1:
+            names[root] = f"{names[root]}#{taken[names[root]]}"
+    return names
 
 
 # --------------------------------------------------------------------------- ignore rules
@@ -398,8 +404,30 @@ def _sort_key(entry: os.DirEntry[str]) -> str:
 
 
 def printable_path(rel: str) -> str:
-    """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN).
+
+    File names come from the OS surrogate-escaped; names from JSON may hold any lone
+    surrogate, which cannot be turned back into a byte and is shown as ``\\udXXX``.
+    """
+    try:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable_repo_name(name: str) -> str:
+    """A repository name that can be written to Parquet and JSON, logged when it had to change.
+
+    A repository whose folder, archive top folder or dataset ``repo`` value is not valid
+    UTF-8 is still packed: its files are fine, only its name cannot be written as text. The
+    name is escaped the way skipped file names are reported (``\\xNN``), which is
+    deterministic; a clash with another repository's name is widened like any other clash.
+    """
+    if is_utf8_name(name):
+        return name
+    shown = printable_path(name)
+    log.warning("repository name %s is not valid UTF-8; packed under that escaped name", shown)
+    return shown
 
 
 def is_utf8_name(name: str) -> bool:
