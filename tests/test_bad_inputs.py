@@ -9,7 +9,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
+import subprocess
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -89,3 +93,94 @@ def test_escaped_name_clashing_with_a_real_name_is_made_unique(tmp_path: Path) -
 def test_printable_path_escapes_any_lone_surrogate() -> None:
     assert printable_path("a\udcffb") == "a\\xffb"
     assert printable_path("a\ud800b") == "a\\ud800b"
+
+
+# ----------------------------------------------------------------------------- damaged archives
+
+
+def _sources(prefix: str = "proj/", count: int = 12) -> list[tuple[str, bytes]]:
+    """Python files big enough that damage in the middle of an archive lands between them."""
+    rng = random.Random(prefix)
+    return [(f"{prefix}m{i:02d}.py",
+             "".join(f"v{i}_{j} = {rng.randrange(10**6)}\n" for j in range(200)).encode())
+            for i in range(count)]
+
+
+def _tar_bytes(members: list[tuple[str, bytes]], mode: str) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _flipped(data: bytes, at: int) -> bytes:
+    damaged = bytearray(data)
+    damaged[at] ^= 0xFF
+    return bytes(damaged)
+
+
+DAMAGED = {  # archive name -> its bytes, damaged the way users report
+    "flipped.tar.gz": lambda m: _flipped(_tar_bytes(m, "w:gz"), len(_tar_bytes(m, "w:gz")) // 2),
+    "bad_crc.tar.gz": lambda m: _flipped(_tar_bytes(m, "w:gz"), -8),  # the gzip trailer's CRC
+    "cut.tar.gz": lambda m: _tar_bytes(m, "w:gz")[: len(_tar_bytes(m, "w:gz")) // 2],
+    "cut.tar": lambda m: _tar_bytes(m, "w")[: len(_tar_bytes(m, "w")) // 2 + 100],
+    "cut_at_header.tar": lambda m: _tar_bytes(m, "w")[: 512 * 10],
+    "cut.zip": lambda m: _zip_bytes(m)[: len(_zip_bytes(m)) // 2],
+    "flipped.zip": lambda m: _flipped(_zip_bytes(m), len(_zip_bytes(m)) // 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED))
+def test_damaged_archive_is_never_silent(tmp_path: Path, name: str) -> None:
+    members = _sources()
+    archive = tmp_path / name
+    archive.write_bytes(DAMAGED[name](members))
+    out = tmp_path / "out"
+    codepack.pack([archive], out, workers=1)
+    rows = dropped(out)
+    corrupt = [row for row in rows if row["reason"] == "corrupt_archive"]
+    # a zip cut before its central directory lists nothing: it is named after the archive
+    repo = "cut" if name == "cut.zip" else "proj"
+    assert corrupt and all(row["repo"] == repo and row["detail"] for row in corrupt)
+    assert manifest_stats(out)["skipped.corrupt_archive"] == len(corrupt)
+    # what is packed is intact, and no member is both packed and dropped
+    original = {name.removeprefix("proj/"): data.decode() for name, data in members}
+    texts = pq.read_table(sorted(out.glob("part-*.parquet")), columns=["text"]).column(0)
+    kept = packed(out).get("proj", [])
+    assert all(original[path].splitlines()[0] in "".join(texts.to_pylist()) for path in kept)
+    assert set(kept).isdisjoint(row["path"] for row in rows)
+    assert set(kept) | {row["path"] for row in rows} - {"."} <= set(original)
+
+
+def test_damage_in_one_repository_of_an_archive_leaves_the_others_whole(tmp_path: Path) -> None:
+    members = _sources("first/", 4) + _sources("second/", 12)
+    data = _tar_bytes(members, "w")
+    archive = tmp_path / "both.tar"
+    archive.write_bytes(data[: len(data) * 3 // 4])
+    out = tmp_path / "out"
+    codepack.pack([archive], out, workers=1)
+    assert packed(out)["first"] == [f"m{i:02d}.py" for i in range(4)]
+    assert {row["repo"] for row in dropped(out) if row["reason"] == "corrupt_archive"} == {
+        "second"
+    }
+
+
+def test_cli_warns_about_a_damaged_archive_on_stderr(tmp_path: Path) -> None:
+    archive = tmp_path / "cut.tar"
+    archive.write_bytes(DAMAGED["cut.tar"](_sources()))
+    result = subprocess.run(
+        [sys.executable, "-m", "codepack", "pack", str(archive), "--out", str(tmp_path / "out"),
+         "--workers", "1"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"archive {archive} is damaged" in result.stderr

@@ -342,15 +342,20 @@ def test_zip_member_that_lies_about_its_size(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     entries, _ = collect(discover_inputs([path])[0], ScanConfig(max_file_bytes=100))
     (only,) = entries  # zipfile reads no more than declared, so the CRC check fails
-    assert isinstance(only, SkippedFile) and only.reason is SkipReason.UNREADABLE
+    assert isinstance(only, SkippedFile) and only.reason is SkipReason.CORRUPT_ARCHIVE
     assert "CRC" in only.detail
 
 
-def test_broken_archive_is_a_clear_error(tmp_path: Path) -> None:
+def test_unopenable_archive_is_one_audited_repository(tmp_path: Path) -> None:
+    """Not fatal: one bad archive among many must not stop the run (a zip cut before its
+    central directory cannot be opened either)."""
     path = tmp_path / "broken.tar.gz"
     path.write_bytes(b"not an archive at all")
-    with pytest.raises(InputError, match="cannot read archive"):
-        discover_inputs([path])
+    (repo,) = discover_inputs([path])
+    entries, _ = collect(repo, ScanConfig())
+    (only,) = entries
+    assert (repo.name, only.path, only.reason) == ("broken", ".", SkipReason.CORRUPT_ARCHIVE)
+    assert "not a gzip file" in only.detail
 
 
 def test_truncated_archive_keeps_what_it_read(tmp_path: Path) -> None:
@@ -362,7 +367,8 @@ def test_truncated_archive_keeps_what_it_read(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1024 + 512 + 100])  # cut inside b.py's data
     entries, _ = collect(repo)
     assert reads(entries) == {"a.py": b"a = 1\n"}
-    assert skips(entries)["b.py"].reason is SkipReason.UNREADABLE
+    assert skips(entries)["b.py"].reason is SkipReason.CORRUPT_ARCHIVE
+    assert skips(entries)["."].reason is SkipReason.CORRUPT_ARCHIVE
 
 
 # --------------------------------------------------------------------------- git

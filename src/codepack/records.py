@@ -31,6 +31,7 @@ class SkipReason(StrEnum):
     SYMLINK_BROKEN = "symlink_broken"
     SPECIAL_FILE = "special_file"  # fifo, socket, device
     UNREADABLE = "unreadable"
+    CORRUPT_ARCHIVE = "corrupt_archive"  # damaged archive: members past the damage unreadable
     LOW_QUALITY = "low_quality"  # quality filters (alphanumeric fraction, ...)
     CONTAMINATED = "contaminated"  # shares n-grams with an evaluation set
     SECRETS = "secrets"  # --secrets drop

@@ -59,9 +59,10 @@ class _Member:
 
 @dataclass(frozen=True, slots=True)
 class _Failed:
-    """A read that did not produce bytes."""
+    """A read that did not produce bytes, and the skip reason that says why."""
 
     detail: str
+    reason: SkipReason = SkipReason.UNREADABLE
 
 
 Fetch = Callable[[Sequence[Hashable], int], Generator[bytes | _Failed, None, None]]

@@ -346,7 +346,7 @@ def _emit(items: list[SkippedFile | _Read], fetch: Fetch, cache: dict[Hashable, 
             if uses[item.key] <= 0:
                 del cache[item.key]
             if isinstance(data, _Failed):
-                yield SkippedFile(item.path, SkipReason.UNREADABLE, data.detail)
+                yield SkippedFile(item.path, data.reason, data.detail)
             elif len(data) > max_bytes:
                 yield _too_large(item.path, len(data), max_bytes, grew=True)
             else:
