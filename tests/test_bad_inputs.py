@@ -13,9 +13,11 @@ import random
 import subprocess
 import sys
 import tarfile
+import warnings
 import zipfile
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -184,3 +186,55 @@ def test_cli_warns_about_a_damaged_archive_on_stderr(tmp_path: Path) -> None:
          "--workers", "1"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert f"archive {archive} is damaged" in result.stderr
+
+
+# ----------------------------------------------------------------------------- duplicate paths
+
+
+def _duplicate_rows() -> list[dict]:
+    return [{"repo": "r", "path": "a.py", "content": "first = 1\n"},
+            {"repo": "r", "path": "b.py", "content": "b = 1\n"},
+            {"repo": "r", "path": "a.py", "content": "second = 2\n"}]
+
+
+def _jsonl_duplicates(tmp_path: Path) -> Path:
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in _duplicate_rows()))
+    return path
+
+
+def _parquet_duplicates(tmp_path: Path) -> Path:
+    path = tmp_path / "rows.parquet"
+    pq.write_table(pa.Table.from_pylist(_duplicate_rows()), path)
+    return path
+
+
+def _tar_duplicates(tmp_path: Path) -> Path:
+    path = tmp_path / "r.tar"
+    path.write_bytes(_tar_bytes([(f"r/{row['path']}", row["content"].encode())
+                                 for row in _duplicate_rows()], "w"))
+    return path
+
+
+def _zip_duplicates(tmp_path: Path) -> Path:
+    path = tmp_path / "r.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
+        path.write_bytes(_zip_bytes([(f"r/{row['path']}", row["content"].encode())
+                                     for row in _duplicate_rows()]))
+    return path
+
+
+@pytest.mark.parametrize(("make_input", "kept"), [
+    (_jsonl_duplicates, "first"), (_parquet_duplicates, "first"),  # dataset order: first row
+    (_tar_duplicates, "second"), (_zip_duplicates, "second"),  # as extraction: last member
+])
+def test_duplicate_paths_are_counted_and_audited(tmp_path: Path, make_input, kept: str) -> None:
+    out = tmp_path / "out"
+    codepack.pack([make_input(tmp_path)], out, workers=1)
+    (row,) = [row for row in dropped(out) if row["reason"] == "duplicate_path"]
+    assert (row["repo"], row["path"], row["stage"]) == ("r", "a.py", "scan")
+    assert "kept" in row["detail"]
+    assert manifest_stats(out)["skipped.duplicate_path"] == 1
+    texts = "".join(pq.read_table(sorted(out.glob("part-*.parquet"))).column("text").to_pylist())
+    assert kept in texts and ({"first", "second"} - {kept}).pop() not in texts

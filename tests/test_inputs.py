@@ -471,7 +471,9 @@ def test_parquet_groups_scattered_rows_across_files(tmp_path: Path) -> None:
     alpha, beta = (collect(r)[0] for r in repos)
     assert reads(alpha) == {"a2.py": b"a2 = 1\n", "pkg/a.py": b"a = 1\n"}  # first record wins
     why = skips(alpha)
-    assert why["pkg/a.py"].reason is SkipReason.DUPLICATE
+    assert why["pkg/a.py"].reason is SkipReason.DUPLICATE_PATH
+    assert "part-1.parquet row 0" in why["pkg/a.py"].detail  # the dropped copy ...
+    assert "(part-0.parquet row 1) is kept" in why["pkg/a.py"].detail  # ... and the kept one
     assert why["none.py"].reason is SkipReason.UNREADABLE
     assert why["<part-1.parquet row 2>"].detail == "no path"
     assert reads(beta) == {"b.py": b"b = 1\n", "lib/c.py": b"c = 1\n", "package.json": b"{}\n"}

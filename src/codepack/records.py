@@ -36,6 +36,7 @@ class SkipReason(StrEnum):
     CONTAMINATED = "contaminated"  # shares n-grams with an evaluation set
     SECRETS = "secrets"  # --secrets drop
     DUPLICATE = "duplicate"  # exact duplicate of a surviving file
+    DUPLICATE_PATH = "duplicate_path"  # the input lists a path twice; one copy is kept
     NEAR_DUPLICATE = "near_duplicate"  # MinHash near duplicate of a surviving file
     OVERSIZE = "oversize"  # longer than the token budget with --oversize skip
     TOO_FEW_TOKENS = "too_few_tokens"  # example below --min-tokens

@@ -69,11 +69,13 @@ class _Tree:
 
     def __init__(self, members: Iterable[_Member]) -> None:
         self.nodes: dict[str, _Member] = {}
+        self.replaced: list[str] = []  # paths of members a later one of the same path replaced
         explicit_dirs: set[str] = set()
         for member in members:  # a later member of the same path replaces an earlier one
             if not member.path:
                 continue
-            self.nodes.pop(member.path, None)
+            if self.nodes.pop(member.path, None) is not None and member.kind != "dir":
+                self.replaced.append(member.path)
             explicit_dirs.discard(member.path)
             if member.kind == "dir":
                 explicit_dirs.add(member.path)
@@ -167,6 +169,11 @@ class _Planner:
         self.items.extend(
             SkippedFile(path, SkipReason.UNREADABLE, "path is both a file and a folder")
             for path in self.tree.conflicts
+        )
+        self.items.extend(  # as tar extraction does: the last copy is the file
+            SkippedFile(path, SkipReason.DUPLICATE_PATH, "the container holds this path more "
+                        "than once; the last copy is kept")
+            for path in self.tree.replaced
         )
         self.aux: list[_Read] = []
 
