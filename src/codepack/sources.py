@@ -315,6 +315,23 @@ class _Patterns:
                 return rule.ignore
         return None
 
+    def selects(self, rel: str) -> bool:
+        """Whether an ``--include`` list selects a file, by its own path or a folder above it.
+
+        Folders are not pruned by ``--include`` (a pattern may select files deep below a
+        folder it does not name), so a folder pattern such as ``src/`` is checked against
+        each ancestor here; the deepest verdict wins, so ``src/`` with ``!src/gen/`` works.
+        Every walker (folders, archives, records, git) asks this, so they select alike.
+        """
+        state: bool | None = None
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            verdict = self.verdict("/".join(parts[:depth]), is_dir=True)
+            if verdict is not None:
+                state = verdict
+        verdict = self.verdict(rel, is_dir=False)
+        return bool(state if verdict is None else verdict)
+
 
 @dataclass(frozen=True)
 class _IgnoreRules:
@@ -590,26 +607,9 @@ class _Walker:
     def _filter_reason(self, rel: str) -> str | None:
         if self.exclude is not None and self.exclude.verdict(rel, is_dir=False):
             return "--exclude"
-        if self.include is not None and not self._included(rel):
+        if self.include is not None and not self.include.selects(rel):
             return "--include"
         return None
-
-    def _included(self, rel: str) -> bool:
-        """Whether ``--include`` selects a file, by its own path or a folder above it.
-
-        Folders are not pruned by ``--include`` (a pattern may select files deep below a
-        folder it does not name), so a folder pattern such as ``src/`` is checked against each
-        ancestor here; the deepest verdict wins, so ``src/`` with ``!src/gen/`` works.
-        """
-        assert self.include is not None
-        state: bool | None = None
-        parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            verdict = self.include.verdict("/".join(parts[:depth]), is_dir=True)
-            if verdict is not None:
-                state = verdict
-        verdict = self.include.verdict(rel, is_dir=False)
-        return bool(state if verdict is None else verdict)
 
     def _filter_file(self, found: FoundFile) -> FoundFile | _Filtered:
         source = self._filter_reason(found.path)

@@ -290,7 +290,7 @@ class _Planner:
     def _filter_reason(self, rel: str) -> str | None:
         if self.exclude is not None and self.exclude.verdict(rel, is_dir=False):
             return "--exclude"
-        if self.include is not None and not self.include.verdict(rel, is_dir=False):
+        if self.include is not None and not self.include.selects(rel):
             return "--include"
         return None
 
