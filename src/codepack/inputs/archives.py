@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Generator, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Any
 
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
@@ -143,7 +144,7 @@ class ArchiveRepo(RepoInput):
         budget = _TAR_HOLD_BUDGET
         vendored = frozenset(config.vendored_dirs) | {".git"}
         try:
-            with tarfile.open(self.archive, "r:*") as archive:
+            with _open_tar(self.archive) as archive:
                 walk = _TarMembers(archive, self.stop_offset)
                 for info in walk:
                     member = self._tar_member(info, skips)
@@ -275,7 +276,7 @@ def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
     """One pass over a tar archive for the members named by ``keys`` (last one wins)."""
     found: dict[Hashable, bytes | _Failed] = {}
     try:
-        with tarfile.open(file, "r:*") as archive:
+        with _open_tar(file) as archive:
             for info in _tar_members(archive, stop_offset):
                 path, problem = _normalise(info.name)
                 if problem is None and path in keys and info.isreg():
@@ -349,6 +350,34 @@ class _Survey:
             self.last_top = top
 
 
+class _LastRead:
+    """A tar's (decompressed) stream that remembers the bytes of its latest read.
+
+    When ``tarfile`` stops at a header it cannot parse, it has just read that header and
+    says nothing; keeping the bytes lets ``_tar_end_problem`` tell the end-of-archive marker
+    from damage without seeking back, which for a compressed stream would mean
+    decompressing it again from the start.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.last = b""
+
+    def read(self, size: int = -1) -> bytes:
+        self.last = self._stream.read(size)
+        return self.last
+
+    def __getattr__(self, name: str) -> Any:  # seek, tell, close, ...: the stream's own
+        return getattr(self._stream, name)
+
+
+def _open_tar(file: str | Path) -> tarfile.TarFile:
+    """``tarfile.open(file, "r:*")``, its stream wrapped in ``_LastRead``."""
+    archive = tarfile.open(file, "r:*")  # noqa: SIM115 - the caller closes it
+    archive.fileobj = _LastRead(archive.fileobj)  # type: ignore[arg-type, assignment]
+    return archive
+
+
 def _tar_end_problem(archive: tarfile.TarFile) -> str | None:
     """Why a tar stream that ``tarfile`` read to its end is not whole, or None.
 
@@ -356,16 +385,16 @@ def _tar_end_problem(archive: tarfile.TarFile) -> str | None:
     the end of the archive and says nothing: the archive then silently loses its remaining
     members. A whole archive ends with zero blocks; anything else there is damage. Reading
     to the end also makes the decompressor check the stream's checksum (gzip CRC, xz/bz2).
+    Needs an archive opened by ``_open_tar``.
     """
-    fileobj = archive.fileobj
-    assert fileobj is not None
-    fileobj.seek(archive.offset)
-    marker = fileobj.read(2 * tarfile.BLOCKSIZE)
-    if marker.count(0) != len(marker):
+    stream = archive.fileobj
+    assert isinstance(stream, _LastRead)
+    header = stream.last  # the block tarfile could not take for a member header
+    if header.count(0) != len(header):
         return f"damaged member header at byte {archive.offset} of the tar stream"
-    if len(marker) < tarfile.BLOCKSIZE:
+    if len(header) < tarfile.BLOCKSIZE:
         return f"archive is cut short at byte {archive.offset} (no end-of-archive marker)"
-    while chunk := fileobj.read(_END_CHECK_CHUNK):
+    while chunk := stream.read(_END_CHECK_CHUNK):
         if chunk.count(0) != len(chunk):
             return "data after the end-of-archive marker (concatenated archives are not read)"
     return None
@@ -380,7 +409,7 @@ def _survey(file: Path) -> _Survey:
                 for info in archive.infolist():
                     survey.note(info.filename, info.is_dir(), 0)
         else:
-            with tarfile.open(file, "r:*") as archive:
+            with _open_tar(file) as archive:
                 for info in _tar_members(archive, None):
                     survey.note(info.name, info.isdir(), info.offset)
                 problem = _tar_end_problem(archive)
@@ -399,8 +428,8 @@ def _survey(file: Path) -> _Survey:
 
 
 def _damage_detail(damage: str) -> str:
-    return (f"{damage}; members read before the damage are packed, members past it could "
-            "not be listed")
+    return (f"{damage}; files read in full before the damage are packed, members past it "
+            "(if any) could not be read")
 
 
 def _discover_archive(file: Path, single_repo: bool) -> list[tuple[tuple[str, ...], ArchiveRepo]]:
