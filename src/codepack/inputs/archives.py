@@ -390,10 +390,10 @@ def _tar_end_problem(archive: tarfile.TarFile) -> str | None:
     stream = archive.fileobj
     assert isinstance(stream, _LastRead)
     header = stream.last  # the block tarfile could not take for a member header
-    if header.count(0) != len(header):
-        return f"damaged member header at byte {archive.offset} of the tar stream"
     if len(header) < tarfile.BLOCKSIZE:
         return f"archive is cut short at byte {archive.offset} (no end-of-archive marker)"
+    if header.count(0) != len(header):
+        return f"damaged member header at byte {archive.offset} of the tar stream"
     while chunk := stream.read(_END_CHECK_CHUNK):
         if chunk.count(0) != len(chunk):
             return "data after the end-of-archive marker (concatenated archives are not read)"
