@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import codepack
+from codepack.inputs import discover_inputs
 from codepack.sources import discover_repos, printable_path
 
 BAD = os.fsdecode(b"bad\xff")  # a name the OS hands over surrogate-escaped
@@ -255,3 +256,17 @@ def test_duplicate_paths_are_counted_and_audited(tmp_path: Path, make_input, kep
     assert manifest_stats(out)["skipped.duplicate_path"] == 1
     texts = "".join(pq.read_table(sorted(out.glob("part-*.parquet"))).column("text").to_pylist())
     assert kept in texts and ({"first", "second"} - {kept}).pop() not in texts
+
+
+def test_file_member_replaced_by_a_folder_entry_is_accounted_for(tmp_path: Path) -> None:
+    path = tmp_path / "r.tar"
+    with tarfile.open(path, "w") as tar:
+        for name, kind in (("r/a.py", tarfile.REGTYPE), ("r/a.py", tarfile.DIRTYPE),
+                           ("r/b.py", tarfile.REGTYPE)):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            tar.addfile(info, io.BytesIO(b""))
+    (repo,) = discover_inputs([path])
+    entries, _ = repo.entries()
+    skips = [(e.path, e.reason.value) for e in entries if not isinstance(e, tuple)]
+    assert skips == [("a.py", "duplicate_path")]

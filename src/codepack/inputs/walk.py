@@ -74,7 +74,7 @@ class _Tree:
         for member in members:  # a later member of the same path replaces an earlier one
             if not member.path:
                 continue
-            if self.nodes.pop(member.path, None) is not None and member.kind != "dir":
+            if self.nodes.pop(member.path, None) is not None:  # even by a folder entry
                 self.replaced.append(member.path)
             explicit_dirs.discard(member.path)
             if member.kind == "dir":
