@@ -145,3 +145,9 @@ def test_random_gitignore_lines_agree_with_git(tree: set[str], rules: list[str])
             start = time.perf_counter()
             _Patterns.parse("", [rule]).verdict("/".join(sorted(files)), is_dir=False)
             assert time.perf_counter() - start < 0.1
+
+
+def test_pattern_with_a_lone_surrogate_is_not_fatal() -> None:
+    patterns = _Patterns.parse("", ["a\ud800*", "*.py"])
+    assert patterns.verdict("x.py", is_dir=False) is True
+    assert patterns.verdict("a.txt", is_dir=False) is None

@@ -259,7 +259,10 @@ def _compile_line(raw: str) -> _Rule | None:
     The matcher is ``wildmatch.Glob``, linear in the path for every pattern: an ignore file
     is untrusted input and must not be able to make the walk backtrack exponentially.
     """
-    line = raw.encode("utf-8", "surrogateescape")
+    try:
+        line = raw.encode("utf-8", "surrogateescape")  # the file's own bytes
+    except UnicodeEncodeError:  # a lone surrogate given through the API: no byte stands for it
+        line = raw.encode("utf-8", "surrogatepass")
     if not line or line.startswith(b"#"):
         return None
     line = _trim_trailing_spaces(line)
