@@ -1,11 +1,12 @@
-"""Git's ``wildmatch`` (the glob behind ``.gitignore``), in time linear in the path.
+"""Git's ``wildmatch`` (the glob behind ``.gitignore``), in time linear in the path's length.
 
 A ``.gitignore`` comes with the repository, so its patterns are untrusted input. Translating
 them into backtracking regular expressions (what ``pathspec`` does) costs exponential time on
 patterns such as ``*`` repeated 24 times followed by ``x``: one such line hung a whole run.
 Here a pattern is compiled once into tokens and matched by simulating the automaton the
 tokens form, one path byte at a time, with the set of live positions kept as the bits of an
-int: O(len(path) * len(pattern) / word size) whatever the pattern. Patterns with at most one
+int: a few big-int operations per path byte (more only for runs of adjacent ``**/``), so
+linear in the path and never exponential, whatever the pattern. Patterns with at most one
 star-like token (nearly all real ones: ``*.pyc``, ``/build``, ``**/tmp``) keep the speed of
 a regular expression, which cannot backtrack more than O(len(path) * len(pattern)) there.
 
