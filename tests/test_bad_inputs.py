@@ -270,3 +270,11 @@ def test_file_member_replaced_by_a_folder_entry_is_accounted_for(tmp_path: Path)
     entries, _ = repo.entries()
     skips = [(e.path, e.reason.value) for e in entries if not isinstance(e, tuple)]
     assert skips == [("a.py", "duplicate_path")]
+
+
+def test_input_path_that_is_not_utf8_completes_with_its_card(tmp_path: Path) -> None:
+    repo = _folder_input(tmp_path) / BAD
+    out = tmp_path / "out"
+    codepack.pack([repo], out, workers=1, single_repo=True, command=f"codepack pack {repo}")
+    assert packed(out) == {"bad\\xff": ["b.py"]}
+    assert "\\udcff" in (out / "README.md").read_text(encoding="utf-8")

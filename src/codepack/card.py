@@ -67,7 +67,9 @@ def write_card(
     out = Path(out_dir)
     plots = write_plots(out / PLOTS_DIR, stats, manifest)
     card = out / CARD_FILE
-    _atomic_write(card, render_card(stats, manifest, command, plots).encode("utf-8"))
+    # an input path that is not UTF-8 (surrogate-escaped by the OS) is shown as \udcXX
+    _atomic_write(card, render_card(stats, manifest, command, plots).encode(
+        "utf-8", "backslashreplace"))
     return card
 
 
