@@ -342,15 +342,20 @@ def test_zip_member_that_lies_about_its_size(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     entries, _ = collect(discover_inputs([path])[0], ScanConfig(max_file_bytes=100))
     (only,) = entries  # zipfile reads no more than declared, so the CRC check fails
-    assert isinstance(only, SkippedFile) and only.reason is SkipReason.UNREADABLE
+    assert isinstance(only, SkippedFile) and only.reason is SkipReason.CORRUPT_ARCHIVE
     assert "CRC" in only.detail
 
 
-def test_broken_archive_is_a_clear_error(tmp_path: Path) -> None:
+def test_unopenable_archive_is_one_audited_repository(tmp_path: Path) -> None:
+    """Not fatal: one bad archive among many must not stop the run (a zip cut before its
+    central directory cannot be opened either)."""
     path = tmp_path / "broken.tar.gz"
     path.write_bytes(b"not an archive at all")
-    with pytest.raises(InputError, match="cannot read archive"):
-        discover_inputs([path])
+    (repo,) = discover_inputs([path])
+    entries, _ = collect(repo, ScanConfig())
+    (only,) = entries
+    assert (repo.name, only.path, only.reason) == ("broken", ".", SkipReason.CORRUPT_ARCHIVE)
+    assert "not a gzip file" in only.detail
 
 
 def test_truncated_archive_keeps_what_it_read(tmp_path: Path) -> None:
@@ -362,7 +367,8 @@ def test_truncated_archive_keeps_what_it_read(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:1024 + 512 + 100])  # cut inside b.py's data
     entries, _ = collect(repo)
     assert reads(entries) == {"a.py": b"a = 1\n"}
-    assert skips(entries)["b.py"].reason is SkipReason.UNREADABLE
+    assert skips(entries)["b.py"].reason is SkipReason.CORRUPT_ARCHIVE
+    assert skips(entries)["."].reason is SkipReason.CORRUPT_ARCHIVE
 
 
 # --------------------------------------------------------------------------- git
@@ -465,7 +471,9 @@ def test_parquet_groups_scattered_rows_across_files(tmp_path: Path) -> None:
     alpha, beta = (collect(r)[0] for r in repos)
     assert reads(alpha) == {"a2.py": b"a2 = 1\n", "pkg/a.py": b"a = 1\n"}  # first record wins
     why = skips(alpha)
-    assert why["pkg/a.py"].reason is SkipReason.DUPLICATE
+    assert why["pkg/a.py"].reason is SkipReason.DUPLICATE_PATH
+    assert "part-1.parquet row 0" in why["pkg/a.py"].detail  # the dropped copy ...
+    assert "(part-0.parquet row 1) is kept" in why["pkg/a.py"].detail  # ... and the kept one
     assert why["none.py"].reason is SkipReason.UNREADABLE
     assert why["<part-1.parquet row 2>"].detail == "no path"
     assert reads(beta) == {"b.py": b"b = 1\n", "lib/c.py": b"c = 1\n", "package.json": b"{}\n"}

@@ -78,7 +78,9 @@ def write_card_files(
     the plots), so that a run can record exactly which files are its own."""
     out = Path(out_dir)
     plots = write_plots(out / PLOTS_DIR, stats, manifest)
-    _atomic_write(out / CARD_FILE, render_card(stats, manifest, command, plots).encode("utf-8"))
+    # an input path that is not UTF-8 (surrogate-escaped by the OS) is shown as \udcXX
+    text = render_card(stats, manifest, command, plots).encode("utf-8", "backslashreplace")
+    _atomic_write(out / CARD_FILE, text)
     return [CARD_FILE, *sorted((plots or {}).values())]
 
 

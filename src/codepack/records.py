@@ -31,10 +31,12 @@ class SkipReason(StrEnum):
     SYMLINK_BROKEN = "symlink_broken"
     SPECIAL_FILE = "special_file"  # fifo, socket, device
     UNREADABLE = "unreadable"
+    CORRUPT_ARCHIVE = "corrupt_archive"  # damaged archive: members past the damage unreadable
     LOW_QUALITY = "low_quality"  # quality filters (alphanumeric fraction, ...)
     CONTAMINATED = "contaminated"  # shares n-grams with an evaluation set
     SECRETS = "secrets"  # --secrets drop
     DUPLICATE = "duplicate"  # exact duplicate of a surviving file
+    DUPLICATE_PATH = "duplicate_path"  # the input lists a path twice; one copy is kept
     NEAR_DUPLICATE = "near_duplicate"  # MinHash near duplicate of a surviving file
     OVERSIZE = "oversize"  # longer than the token budget with --oversize skip
     TOO_FEW_TOKENS = "too_few_tokens"  # example below --min-tokens

@@ -22,17 +22,15 @@ import contextlib
 import errno
 import logging
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import pathspec
-
 from codepack.config import ScanConfig
 from codepack.languages.registry import language_for_path
 from codepack.records import SkippedFile, SkipReason
+from codepack.wildmatch import Glob
 
 log = logging.getLogger(__name__)
 
@@ -177,50 +175,116 @@ def _unique_names(roots: Iterable[Path]) -> dict[Path, str]:
             counts[name] = counts.get(name, 0) + 1
         return {root: better[root] if counts[name] > 1 else name for root, name in naming.items()}
 
-    names = {root: root.name or root.as_posix() for root in roots}
-    names = widen(names, {root: "/".join(root.parts[-2:]) for root in roots})
-    return widen(names, {root: root.as_posix() for root in roots})
+    names = {root: printable_repo_name(root.name or root.as_posix()) for root in roots}
+    names = widen(names, {root: printable_path("/".join(root.parts[-2:])) for root in roots})
+    names = widen(names, {root: printable_path(root.as_posix()) for root in roots})
+    taken: dict[str, int] = {}
+    for root in roots:  # only escaped names can still clash: a raw \xff beside a literal one
+        taken[names[root]] = taken.get(names[root], 0) + 1
+        if taken[names[root]] > 1:
+            names[root] = f"{names[root]}#{taken[names[root]]}"
+    return names
 
 
 # --------------------------------------------------------------------------- ignore rules
 
 
-def _trim_trailing_spaces(line: str) -> str:
-    """Git drops trailing spaces unless the last one is escaped with a backslash."""
-    trimmed = line.rstrip(" ")
-    if trimmed != line and trimmed.endswith("\\"):
-        return trimmed + " "
-    return trimmed
+def _trim_trailing_spaces(line: bytes) -> bytes:
+    """Git's ``trim_trailing_spaces``: drop trailing spaces that no backslash escapes."""
+    last_space: int | None = None
+    i = 0
+    while i < len(line):
+        byte = line[i]
+        if byte == 0x20:
+            if last_space is None:
+                last_space = i
+        elif byte == 0x5C:  # backslash: the next byte is escaped, whatever it is
+            i += 1
+            if i >= len(line):
+                return line
+            last_space = None
+        else:
+            last_space = None
+        i += 1
+    return line if last_space is None else line[:last_space]
 
 
-# How pathspec ends a pattern's regex so that it also matches everything *below* a matching
-# folder (1.x, then 0.12). The walker prunes ignored folders itself, so each pattern must
-# match a path exactly, the way git's wildmatch does; the suffix is replaced by "$".
-_DESCENDANT_SUFFIXES: tuple[str, ...] = ("(?:(?P<ps_d>/)|$)", "(?:(?P<ps_d>/).*)?$")
+def ignore_lines(data: bytes) -> list[str]:
+    """The lines of an ignore file as git splits them.
+
+    A UTF-8 byte order mark is skipped, lines end at ``\n`` only (one ``\r`` before it
+    goes too), and undecodable bytes survive as surrogates so patterns stay byte-exact.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.split(b"\n")
+    return [(line[:-1] if line.endswith(b"\r") else line).decode("utf-8", "surrogateescape")
+            for line in lines]
+
+
+_GLOB_SPECIAL = frozenset(b"*?[\\")
 
 
 @dataclass(frozen=True)
 class _Rule:
-    """One compiled gitignore line: matches a path exactly; ``ignore`` is False for ``!``."""
+    """One gitignore line, matched as git's ``match_basename`` / ``match_pathname`` do.
 
-    regex: re.Pattern[str]
-    ignore: bool
+    ``literal`` is the pattern's head before its first glob character (git compares it as
+    plain bytes, and then matches only the rest with wildmatch, so a ``**`` right after the
+    head counts as bounded by the start: ``foo**/bar`` matches ``foox/y/bar`` in git too);
+    ``rest`` is None when the whole pattern is literal. ``suffix`` is set for a ``*.ext``
+    style basename pattern, which git (and this) matches with a plain ``endswith``.
+    """
+
+    literal: bytes
+    rest: Glob | None
+    basename: bool  # no '/' in the pattern: it matches a path's last component
+    dir_only: bool  # trailing '/': folders only
+    ignore: bool  # False for a ``!`` line
+    suffix: bytes | None = None
+
+    def matches(self, path: bytes, name: bytes) -> bool:
+        """Whether the rule matches ``path`` (relative to its folder; last component ``name``)."""
+        text = name if self.basename else path
+        if self.suffix is not None:
+            return text.endswith(self.suffix)
+        if self.rest is None:
+            return text == self.literal
+        return text.startswith(self.literal) and self.rest.match(text[len(self.literal) :])
 
 
-def _compile_line(line: str) -> _Rule | None:
-    """pathspec's gitignore translation of one line, made exact; None for a line git skips."""
+def _compile_line(raw: str) -> _Rule | None:
+    """Git's ``parse_path_pattern`` for one line; None for a line git skips (blank, comment).
+
+    The matcher is ``wildmatch.Glob``, linear in the path for every pattern: an ignore file
+    is untrusted input and must not be able to make the walk backtrack exponentially.
+    """
     try:
-        (pattern,) = pathspec.GitIgnoreSpec.from_lines([line]).patterns
-    except Exception:  # malformed glob (re.error, ValueError, ...): git ignores the line too
+        line = raw.encode("utf-8", "surrogateescape")  # the file's own bytes
+    except UnicodeEncodeError:  # a lone surrogate given through the API: no byte stands for it
+        line = raw.encode("utf-8", "surrogatepass")
+    if not line or line.startswith(b"#"):
         return None
-    if pattern.include is None or pattern.regex is None:
+    line = _trim_trailing_spaces(line)
+    ignore = not line.startswith(b"!")
+    if not ignore:
+        line = line[1:]
+    dir_only = line.endswith(b"/")
+    if dir_only:
+        line = line[:-1]  # only one slash: git keeps "a//" as "a/", which matches nothing
+    if not line:
         return None
-    text = pattern.regex.pattern
-    for suffix in _DESCENDANT_SUFFIXES:
-        if text.endswith(suffix):
-            text = text[: -len(suffix)] + "$"
-            break
-    return _Rule(re.compile(text), bool(pattern.include))
+    basename = b"/" not in line
+    if line.startswith(b"/"):
+        line = line[1:]
+    head = 0
+    while head < len(line) and line[head] not in _GLOB_SPECIAL:
+        head += 1
+    suffix = None
+    if basename and line.startswith(b"*") and _GLOB_SPECIAL.isdisjoint(line[1:]):
+        suffix = line[1:]
+    rest = Glob.compile(line[head:]) if head < len(line) else None
+    return _Rule(line[:head], rest, basename, dir_only, ignore, suffix)
 
 
 @dataclass(frozen=True)
@@ -228,42 +292,48 @@ class _Patterns:
     """One gitignore-style pattern list, applied the way git applies it.
 
     Git matches a path against each pattern *exactly* (a folder by its path without a
-    trailing slash) and lets a trailing-slash pattern match folders only; what lies below an
-    ignored folder is never looked at. pathspec instead marks folders with a trailing slash
-    and matches descendants of matching folders, which makes ``tmp/**`` ignore the folder
-    ``tmp`` itself (git walks it, so a later ``!tmp/keep.py`` works) and lets ``a`` ignore
-    ``a/.gitignore`` although ``!*/`` re-included ``a``. So: folders are checked against all
-    patterns with the slash removed, files against the patterns without one, exactly.
+    trailing slash), lets a trailing-slash pattern match folders only, and never looks below
+    an ignored folder (the walker prunes it), so ``tmp/**`` does not ignore the folder
+    ``tmp`` itself and a later ``!tmp/keep.py`` works. Within one list the last matching
+    line wins.
     """
 
     base: str  # folder the patterns are relative to ("" = repository root)
-    for_dirs: tuple[_Rule, ...]
-    for_files: tuple[_Rule, ...]
+    newest_first_for_dirs: tuple[_Rule, ...]  # every rule, last line first
+    newest_first_for_files: tuple[_Rule, ...]  # the rules without a trailing slash
 
     @classmethod
     def parse(cls, base: str, lines: Iterable[str]) -> _Patterns:
-        for_dirs: list[_Rule] = []
-        for_files: list[_Rule] = []
-        for raw in lines:
-            line = _trim_trailing_spaces(raw.rstrip("\r\n"))
-            if not line or line.startswith("#"):
-                continue
-            dir_only = line.endswith("/")
-            rule = _compile_line(line.rstrip("/") if dir_only else line)
-            if rule is None or line.rstrip("/") in ("", "!"):
-                continue
-            for_dirs.append(rule)
-            if not dir_only:
-                for_files.append(rule)
-        return cls(base, tuple(for_dirs), tuple(for_files))
+        compiled = (_compile_line(line) for line in lines)
+        rules = tuple(rule for rule in compiled if rule is not None)[::-1]
+        return cls(base, rules, tuple(rule for rule in rules if not rule.dir_only))
 
     def verdict(self, rel: str, is_dir: bool) -> bool | None:
         """True = ignored, False = re-included by a negation, None = no pattern matches."""
         sub = rel[len(self.base) + 1 :] if self.base else rel
-        for rule in reversed(self.for_dirs if is_dir else self.for_files):
-            if rule.regex.search(sub):
+        path = sub.encode("utf-8", "surrogateescape")
+        name = path.rpartition(b"/")[2]
+        for rule in self.newest_first_for_dirs if is_dir else self.newest_first_for_files:
+            if rule.matches(path, name):
                 return rule.ignore
         return None
+
+    def selects(self, rel: str) -> bool:
+        """Whether an ``--include`` list selects a file, by its own path or a folder above it.
+
+        Folders are not pruned by ``--include`` (a pattern may select files deep below a
+        folder it does not name), so a folder pattern such as ``src/`` is checked against
+        each ancestor here; the deepest verdict wins, so ``src/`` with ``!src/gen/`` works.
+        Every walker (folders, archives, records, git) asks this, so they select alike.
+        """
+        state: bool | None = None
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            verdict = self.verdict("/".join(parts[:depth]), is_dir=True)
+            if verdict is not None:
+                state = verdict
+        verdict = self.verdict(rel, is_dir=False)
+        return bool(state if verdict is None else verdict)
 
 
 @dataclass(frozen=True)
@@ -311,8 +381,7 @@ def _git_info_exclude(root: Path) -> Path | None:
 
 def _read_ignore_lines(path: str | Path) -> list[str]:
     with open(path, "rb") as handle:
-        data = handle.read(IGNORE_FILE_MAX_BYTES)
-    return data.decode("utf-8", errors="replace").splitlines()
+        return ignore_lines(handle.read(IGNORE_FILE_MAX_BYTES))
 
 
 # --------------------------------------------------------------------------- walking
@@ -355,8 +424,30 @@ def _sort_key(entry: os.DirEntry[str]) -> str:
 
 
 def printable_path(rel: str) -> str:
-    """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path that is valid UTF-8 for reports (undecodable bytes shown as \\xNN).
+
+    File names come from the OS surrogate-escaped; names from JSON may hold any lone
+    surrogate, which cannot be turned back into a byte and is shown as ``\\udXXX``.
+    """
+    try:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable_repo_name(name: str) -> str:
+    """A repository name that can be written to Parquet and JSON, logged when it had to change.
+
+    A repository whose folder, archive top folder or dataset ``repo`` value is not valid
+    UTF-8 is still packed: its files are fine, only its name cannot be written as text. The
+    name is escaped the way skipped file names are reported (``\\xNN``), which is
+    deterministic; a clash with another repository's name is widened like any other clash.
+    """
+    if is_utf8_name(name):
+        return name
+    shown = printable_path(name)
+    log.warning("repository name %s is not valid UTF-8; packed under that escaped name", shown)
+    return shown
 
 
 def is_utf8_name(name: str) -> bool:
@@ -519,26 +610,9 @@ class _Walker:
     def _filter_reason(self, rel: str) -> str | None:
         if self.exclude is not None and self.exclude.verdict(rel, is_dir=False):
             return "--exclude"
-        if self.include is not None and not self._included(rel):
+        if self.include is not None and not self.include.selects(rel):
             return "--include"
         return None
-
-    def _included(self, rel: str) -> bool:
-        """Whether ``--include`` selects a file, by its own path or a folder above it.
-
-        Folders are not pruned by ``--include`` (a pattern may select files deep below a
-        folder it does not name), so a folder pattern such as ``src/`` is checked against each
-        ancestor here; the deepest verdict wins, so ``src/`` with ``!src/gen/`` works.
-        """
-        assert self.include is not None
-        state: bool | None = None
-        parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            verdict = self.include.verdict("/".join(parts[:depth]), is_dir=True)
-            if verdict is not None:
-                state = verdict
-        verdict = self.include.verdict(rel, is_dir=False)
-        return bool(state if verdict is None else verdict)
 
     def _filter_file(self, found: FoundFile) -> FoundFile | _Filtered:
         source = self._filter_reason(found.path)

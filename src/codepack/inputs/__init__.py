@@ -65,7 +65,7 @@ from codepack.inputs.records_index import (
     _records_stem,
     _RecordsIndex,
 )
-from codepack.sources import InputError
+from codepack.sources import InputError, printable_path, printable_repo_name
 
 __all__ = [
     "CONTENT_COLUMNS",
@@ -162,7 +162,9 @@ def _columns(given: RecordColumns | Mapping[str, str] | str | None) -> RecordCol
 
 def _with_unique_names(candidates: list[tuple[tuple[str, ...], RepoInput]]) -> list[RepoInput]:
     """Give each input its first name that no other input shares, widening only clashes."""
-    candidates = sorted(candidates, key=lambda c: (c[0], c[1].locator))
+    # a name that is not valid UTF-8 is escaped first, so its clashes are widened too
+    candidates = sorted((((printable_repo_name(names[0]), *map(printable_path, names[1:])), repo)
+                         for names, repo in candidates), key=lambda c: (c[0], c[1].locator))
     levels = [0] * len(candidates)
 
     def name(i: int) -> str:

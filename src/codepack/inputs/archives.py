@@ -8,6 +8,7 @@ pass only when they exceed a budget). Either way the listing goes to the shared 
 
 from __future__ import annotations
 
+import gzip
 import logging
 import lzma
 import re
@@ -16,8 +17,9 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Generator, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO, Any
 
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
@@ -43,6 +45,7 @@ _LEADING_ROOT = re.compile(r"^(?:\.?/)+")
 # members come in any order, and .gitignore files decide only once all are seen). Past this
 # budget it stops keeping them and re-reads the rest in a second pass.
 _TAR_HOLD_BUDGET = 256 * 1024 * 1024
+_END_CHECK_CHUNK = 1024 * 1024
 _ARCHIVE_READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error,
                         lzma.LZMAError, RuntimeError, NotImplementedError, ValueError)
 
@@ -58,6 +61,8 @@ class ArchiveRepo(RepoInput):
     archive: str = ""
     prefix: str = ""
     stop_offset: int | None = None
+    damage: str = ""  # what discovery found broken in the archive where this repository is
+
 
     @property
     def kind(self) -> str:
@@ -77,7 +82,7 @@ class ArchiveRepo(RepoInput):
     def _zip_listing(self) -> _Listing:
         members: list[_Member] = []
         skips: list[SkippedFile] = []
-        ignore_texts: dict[Hashable, str] = {}
+        ignore_texts: dict[Hashable, bytes] = {}
         try:
             with zipfile.ZipFile(self.archive) as archive:
                 for index, info in enumerate(archive.infolist()):
@@ -88,9 +93,11 @@ class ArchiveRepo(RepoInput):
                     if member.kind == "file" and _is_ignore_file(member.path):
                         head = _zip_read(archive, info, IGNORE_FILE_MAX_BYTES)
                         if isinstance(head, bytes):
-                            ignore_texts[index] = head.decode("utf-8", "replace")
+                            ignore_texts[index] = head[:IGNORE_FILE_MAX_BYTES]
         except _ARCHIVE_READ_ERRORS as exc:
-            skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
+            self._note_damage(skips, f"cannot read archive: {exc}")
+        else:
+            self._note_damage(skips, None)
         archive_path = self.archive
 
         def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
@@ -100,7 +107,7 @@ class ArchiveRepo(RepoInput):
                 archive = zipfile.ZipFile(archive_path)
             except _ARCHIVE_READ_ERRORS as exc:
                 for _ in keys:
-                    yield _Failed(f"cannot read archive: {exc}")
+                    yield _corrupt(f"cannot read archive: {exc}")
                 return
             with archive:
                 infos = archive.infolist()
@@ -132,13 +139,14 @@ class ArchiveRepo(RepoInput):
     def _tar_listing(self, config: ScanConfig) -> _Listing:
         members: list[_Member] = []
         skips: list[SkippedFile] = []
-        ignore_texts: dict[Hashable, str] = {}
+        ignore_texts: dict[Hashable, bytes] = {}
         held: dict[Hashable, bytes] = {}
         budget = _TAR_HOLD_BUDGET
         vendored = frozenset(config.vendored_dirs) | {".git"}
         try:
-            with tarfile.open(self.archive, "r:*") as archive:
-                for info in _tar_members(archive, self.stop_offset):
+            with _open_tar(self.archive) as archive:
+                walk = _TarMembers(archive, self.stop_offset)
+                for info in walk:
                     member = self._tar_member(info, skips)
                     if member is None:
                         continue
@@ -163,10 +171,11 @@ class ArchiveRepo(RepoInput):
                         if not isinstance(data, bytes):
                             data = _tar_read(archive, info, IGNORE_FILE_MAX_BYTES)
                         if isinstance(data, bytes):
-                            text = data[:IGNORE_FILE_MAX_BYTES].decode("utf-8", "replace")
-                            ignore_texts[key] = text
+                            ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
+                # the archive may have been damaged since discovery looked at it
+                self._note_damage(skips, _tar_end_problem(archive) if walk.at_end else None)
         except _ARCHIVE_READ_ERRORS as exc:
-            skips.append(SkippedFile(".", SkipReason.UNREADABLE, f"cannot read archive: {exc}"))
+            self._note_damage(skips, f"cannot read archive: {exc}")
         archive_path, stop_offset = self.archive, self.stop_offset
 
         def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
@@ -202,6 +211,13 @@ class ArchiveRepo(RepoInput):
             return _Member(path, "special", detail="fifo")
         return _Member(path, "special", detail=f"unsupported tar member type {info.type!r}")
 
+    def _note_damage(self, skips: list[SkippedFile], error: str | None) -> None:
+        """One ``corrupt_archive`` row for the repository: what discovery found, else the
+        error this listing met (the archive may have changed since)."""
+        detail = self.damage or error
+        if detail:
+            skips.append(SkippedFile(".", SkipReason.CORRUPT_ARCHIVE, _damage_detail(detail)))
+
     def _repo_path(self, raw: str, skips: list[SkippedFile]) -> str | None:
         """The member's path inside this repository; None when it is not in it."""
         path, problem = _normalise(raw)
@@ -214,14 +230,34 @@ class ArchiveRepo(RepoInput):
         return path[len(self.prefix):]
 
 
+class _TarMembers:
+    """Members in archive order, without tarfile keeping every header in memory.
+
+    Stops after the header at ``stop_offset`` (the end of one repository in a
+    folder-of-repositories tarball); ``at_end`` says whether the archive's end was reached,
+    which is when it can be checked for silent truncation (``_tar_end_problem``).
+    """
+
+    def __init__(self, archive: tarfile.TarFile, stop_offset: int | None) -> None:
+        self.archive = archive
+        self.stop_offset = stop_offset
+        self.at_end = False
+
+    def __iter__(self) -> Iterator[tarfile.TarInfo]:
+        while True:
+            info = self.archive.next()
+            if info is None:
+                self.at_end = True
+                return
+            if self.stop_offset is not None and info.offset > self.stop_offset:
+                return
+            self.archive.members.clear()  # only needed for lookups by name, never made here
+            yield info
+
+
 def _tar_members(archive: tarfile.TarFile, stop_offset: int | None) -> Iterator[tarfile.TarInfo]:
-    """Members in archive order, without tarfile keeping every header in memory."""
-    while True:
-        info = archive.next()
-        if info is None or (stop_offset is not None and info.offset > stop_offset):
-            return
-        archive.members.clear()  # only needed for lookups by name, which are never made here
-        yield info
+    """Members in archive order (see ``_TarMembers``)."""
+    return iter(_TarMembers(archive, stop_offset))
 
 
 def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> bytes | _Failed:
@@ -232,7 +268,7 @@ def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> by
         with handle:
             return handle.read(limit + 1)
     except _ARCHIVE_READ_ERRORS as exc:
-        return _Failed(f"cannot read archive member: {exc}")
+        return _corrupt(f"cannot read archive member: {exc}")
 
 
 def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
@@ -240,15 +276,19 @@ def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
     """One pass over a tar archive for the members named by ``keys`` (last one wins)."""
     found: dict[Hashable, bytes | _Failed] = {}
     try:
-        with tarfile.open(file, "r:*") as archive:
+        with _open_tar(file) as archive:
             for info in _tar_members(archive, stop_offset):
                 path, problem = _normalise(info.name)
                 if problem is None and path in keys and info.isreg():
                     found[path] = _tar_read(archive, info, limit)
     except _ARCHIVE_READ_ERRORS as exc:
         for key in keys - found.keys():
-            found[key] = _Failed(f"cannot read archive: {exc}")
+            found[key] = _corrupt(f"cannot read archive: {exc}")
     return found
+
+
+def _corrupt(detail: str) -> _Failed:
+    return _Failed(detail, SkipReason.CORRUPT_ARCHIVE)
 
 
 def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | _Failed:
@@ -258,7 +298,7 @@ def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> by
         with archive.open(info) as handle:
             return handle.read(limit + 1)
     except _ARCHIVE_READ_ERRORS as exc:
-        return _Failed(f"cannot read archive member: {exc}")
+        return _corrupt(f"cannot read archive member: {exc}")
 
 
 def _archive_format(name: str) -> str | None:
@@ -278,56 +318,146 @@ def _archive_stem(name: str) -> str:
     return name
 
 
-def _archive_tops(file: Path) -> tuple[dict[str, int], bool]:
-    """Top-level folders of an archive (with the offset of their last member) and whether
-    the root itself looks like a repository (files or hidden entries at the top)."""
-    tops: dict[str, int] = {}
-    root_marked = False
-    unsafe = 0
+@dataclass
+class _Survey:
+    """An archive's top level as discovery sees it, and any damage met on the way.
 
-    def note(raw: str, is_dir: bool, offset: int) -> None:
-        nonlocal root_marked, unsafe
+    ``damaged_top`` names the top folder whose members were being read when the damage was
+    met (the repositories before it were listed whole); None with ``damage`` set means the
+    whole archive is suspect (a checksum over the stream failed once everything was read).
+    """
+
+    tops: dict[str, int] = field(default_factory=dict)  # top folder -> its last header offset
+    root_marked: bool = False  # files or hidden entries at the root: the root is a repository
+    unsafe: int = 0
+    damage: str = ""
+    damaged_top: str | None = None
+    last_top: str | None = None
+
+    def note(self, raw: str, is_dir: bool, offset: int) -> None:
         path, problem = _normalise(raw)
-        unsafe += problem is not None
+        self.unsafe += problem is not None
         if problem is not None or not path:
             return
         top, _, rest = path.partition("/")
         if top == _MAC_RESOURCE_FOLDER:
             return
         if top.startswith(".") or (not rest and not is_dir):
-            root_marked = True
+            self.root_marked = True
+            self.last_top = ""
         else:
-            tops[top] = offset
+            self.tops[top] = offset
+            self.last_top = top
 
+
+class _LastRead:
+    """A tar's (decompressed) stream that remembers the bytes of its latest read.
+
+    When ``tarfile`` stops at a header it cannot parse, it has just read that header and
+    says nothing; keeping the bytes lets ``_tar_end_problem`` tell the end-of-archive marker
+    from damage without seeking back, which for a compressed stream would mean
+    decompressing it again from the start.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.last = b""
+
+    def read(self, size: int = -1) -> bytes:
+        self.last = self._stream.read(size)
+        return self.last
+
+    def __getattr__(self, name: str) -> Any:  # seek, tell, close, ...: the stream's own
+        return getattr(self._stream, name)
+
+
+def _open_tar(file: str | Path) -> tarfile.TarFile:
+    """``tarfile.open(file, "r:*")``, its stream wrapped in ``_LastRead``."""
+    archive = tarfile.open(file, "r:*")  # noqa: SIM115 - the caller closes it
+    archive.fileobj = _LastRead(archive.fileobj)  # type: ignore[arg-type, assignment]
+    return archive
+
+
+def _tar_end_problem(archive: tarfile.TarFile) -> str | None:
+    """Why a tar stream that ``tarfile`` read to its end is not whole, or None.
+
+    ``tarfile`` takes a damaged or cut-off member header anywhere after the first one for
+    the end of the archive and says nothing: the archive then silently loses its remaining
+    members. A whole archive ends with zero blocks; anything else there is damage. Reading
+    to the end also makes the decompressor check the stream's checksum (gzip CRC, xz/bz2).
+    Needs an archive opened by ``_open_tar``.
+    """
+    stream = archive.fileobj
+    assert isinstance(stream, _LastRead)
+    header = stream.last  # the block tarfile could not take for a member header
+    if len(header) < tarfile.BLOCKSIZE:
+        return f"archive is cut short at byte {archive.offset} (no end-of-archive marker)"
+    if header.count(0) != len(header):
+        return f"damaged member header at byte {archive.offset} of the tar stream"
+    while chunk := stream.read(_END_CHECK_CHUNK):
+        if chunk.count(0) != len(chunk):
+            return "data after the end-of-archive marker (concatenated archives are not read)"
+    return None
+
+
+def _survey(file: Path) -> _Survey:
+    """Read an archive's member names once, noting damage instead of failing on it."""
+    survey = _Survey()
     try:
         if _archive_format(file.name) == "zip":
             with zipfile.ZipFile(file) as archive:
                 for info in archive.infolist():
-                    note(info.filename, info.is_dir(), 0)
+                    survey.note(info.filename, info.is_dir(), 0)
         else:
-            with tarfile.open(file, "r:*") as archive:
+            with _open_tar(file) as archive:
                 for info in _tar_members(archive, None):
-                    note(info.name, info.isdir(), info.offset)
-    except _ARCHIVE_READ_ERRORS as exc:
+                    survey.note(info.name, info.isdir(), info.offset)
+                problem = _tar_end_problem(archive)
+                if problem is not None:
+                    survey.damage, survey.damaged_top = problem, survey.last_top
+                    if problem.startswith("data after"):
+                        survey.damaged_top = None
+    except (FileNotFoundError, PermissionError) as exc:
         raise InputError(f"cannot read archive {file}: {exc}") from exc
-    if unsafe:
-        log.warning("archive %s has %d members with absolute or '..' paths; they are skipped",
-                    file, unsafe)
-    return tops, root_marked
+    except _ARCHIVE_READ_ERRORS as exc:
+        survey.damage = str(exc) or type(exc).__name__
+        survey.damaged_top = survey.last_top
+        if isinstance(exc, gzip.BadGzipFile | lzma.LZMAError | OSError) and "CRC" in str(exc):
+            survey.damaged_top = None  # a stream checksum: the bad bytes may be anywhere
+    return survey
+
+
+def _damage_detail(damage: str) -> str:
+    return (f"{damage}; files read in full before the damage are packed, members past it "
+            "(if any) could not be read")
 
 
 def _discover_archive(file: Path, single_repo: bool) -> list[tuple[tuple[str, ...], ArchiveRepo]]:
-    tops, root_marked = _archive_tops(file)
+    survey = _survey(file)
+    if survey.unsafe:
+        log.warning("archive %s has %d members with absolute or '..' paths; they are skipped",
+                    file, survey.unsafe)
+    tops, root_marked = survey.tops, survey.root_marked
     label, full = file.name, file.absolute().as_posix()
     is_tar = _archive_format(file.name) == "tar"
     if len(tops) == 1 and not root_marked:
         (top,) = tops
-        return [((top, f"{label}/{top}", f"{full}/{top}"), ArchiveRepo(top, str(file), top + "/"))]
-    if single_repo or root_marked or len(tops) < 2:
+        repos = [((top, f"{label}/{top}", f"{full}/{top}"), ArchiveRepo(top, str(file), top + "/"))]
+    elif single_repo or root_marked or len(tops) < 2:
         stem = _archive_stem(file.name)
-        if not tops and not root_marked:
+        if not tops and not root_marked and not survey.damage:
             log.warning("archive %s holds no files", file)
-        return [((stem, label, full), ArchiveRepo(stem, str(file), ""))]
-    return [((top, f"{label}/{top}", f"{full}/{top}"),
-             ArchiveRepo(top, str(file), top + "/", offset if is_tar else None))
-            for top, offset in sorted(tops.items())]
+        repos = [((stem, label, full), ArchiveRepo(stem, str(file), ""))]
+    else:
+        repos = [((top, f"{label}/{top}", f"{full}/{top}"),
+                  ArchiveRepo(top, str(file), top + "/", offset if is_tar else None))
+                 for top, offset in sorted(tops.items())]
+    if not survey.damage:
+        return repos
+    log.warning("archive %s is damaged (%s): members read before the damage are packed; see "
+                "corrupt_archive in dropped.parquet", file, survey.damage)
+    hit = [names for names, repo in repos
+           if len(repos) == 1 or survey.damaged_top is None
+           or repo.prefix == survey.damaged_top + "/"]
+    return [(names, replace(repo, damage=survey.damage) if names in hit else repo)
+            for names, repo in repos]

@@ -59,9 +59,10 @@ class _Member:
 
 @dataclass(frozen=True, slots=True)
 class _Failed:
-    """A read that did not produce bytes."""
+    """A read that did not produce bytes, and the skip reason that says why."""
 
     detail: str
+    reason: SkipReason = SkipReason.UNREADABLE
 
 
 Fetch = Callable[[Sequence[Hashable], int], Generator[bytes | _Failed, None, None]]
@@ -72,14 +73,14 @@ class _Listing:
     """What a container holds for one repository, and how to get at the bytes.
 
     ``fetch(keys, limit)`` yields, in order, each key's bytes (at most ``limit + 1`` of them)
-    or why they cannot be had; ``ignore_texts`` holds the text of ``.gitignore`` and
+    or why they cannot be had; ``ignore_texts`` holds the bytes of ``.gitignore`` and
     ``.git/info/exclude`` members by key (containers read those while listing).
     """
 
     members: list[_Member]
     fetch: Fetch
     skips: list[SkippedFile] = field(default_factory=list)
-    ignore_texts: dict[Hashable, str] = field(default_factory=dict)
+    ignore_texts: dict[Hashable, bytes] = field(default_factory=dict)
     gitignore: bool = True
 
 

@@ -74,8 +74,8 @@ class RecordsRepo(RepoInput):
         members: list[_Member] = []
         skips: list[SkippedFile] = []
         contents: list[bytes] = []
-        ignore_texts: dict[Hashable, str] = {}
-        seen: set[str] = set()
+        ignore_texts: dict[Hashable, bytes] = {}
+        seen: dict[str, str] = {}  # path -> where its kept (first) record is
         for raw_path, content, where in self._records(skips):
             if not isinstance(raw_path, str) or not raw_path:
                 skips.append(SkippedFile(f"<{where}>", SkipReason.UNREADABLE, "no path"))
@@ -85,10 +85,10 @@ class RecordsRepo(RepoInput):
                 skips.append(_unsafe(raw_path, problem or "empty path"))
                 continue
             if path in seen:
-                detail = f"another record of this repository has the same path ({where})"
-                skips.append(SkippedFile(path, SkipReason.DUPLICATE, detail))
+                detail = f"duplicate record ({where}); the first one ({seen[path]}) is kept"
+                skips.append(SkippedFile(path, SkipReason.DUPLICATE_PATH, detail))
                 continue
-            seen.add(path)
+            seen[path] = where
             if isinstance(content, str):
                 data = content.encode("utf-8", "surrogatepass")
             elif isinstance(content, bytes | bytearray | memoryview):
@@ -101,7 +101,7 @@ class RecordsRepo(RepoInput):
             contents.append(data)
             members.append(_Member(path, "file", key=key, size=len(data)))
             if _is_ignore_file(path):
-                ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES].decode("utf-8", "replace")
+                ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
 
         def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
             for key in keys:

@@ -22,6 +22,7 @@ from codepack.sources import (
     AUX_MAX_BYTES,
     _IgnoreRules,
     _Patterns,
+    ignore_lines,
     is_aux_file,
     is_utf8_name,
     printable_path,
@@ -68,11 +69,13 @@ class _Tree:
 
     def __init__(self, members: Iterable[_Member]) -> None:
         self.nodes: dict[str, _Member] = {}
+        self.replaced: list[str] = []  # paths of members a later one of the same path replaced
         explicit_dirs: set[str] = set()
         for member in members:  # a later member of the same path replaces an earlier one
             if not member.path:
                 continue
-            self.nodes.pop(member.path, None)
+            if self.nodes.pop(member.path, None) is not None:  # even by a folder entry
+                self.replaced.append(member.path)
             explicit_dirs.discard(member.path)
             if member.kind == "dir":
                 explicit_dirs.add(member.path)
@@ -167,6 +170,11 @@ class _Planner:
             SkippedFile(path, SkipReason.UNREADABLE, "path is both a file and a folder")
             for path in self.tree.conflicts
         )
+        self.items.extend(  # as tar extraction does: the last copy is the file
+            SkippedFile(path, SkipReason.DUPLICATE_PATH, "the container holds this path more "
+                        "than once; the last copy is kept")
+            for path in self.tree.replaced
+        )
         self.aux: list[_Read] = []
 
     def plan(self) -> _Plan:
@@ -189,7 +197,7 @@ class _Planner:
         return _Plan(self.items, self.aux)
 
     def _ignore_lines(self, member: _Member) -> list[str]:
-        return self.ignore_texts.get(member.key, "").splitlines()
+        return ignore_lines(self.ignore_texts.get(member.key, b""))
 
     def _frame(self, rel: str, real: str, rules: _IgnoreRules, chain: frozenset[str]) -> _Frame:
         ignore_file = self.tree.nodes.get(_join(real, ".gitignore"))
@@ -282,7 +290,7 @@ class _Planner:
     def _filter_reason(self, rel: str) -> str | None:
         if self.exclude is not None and self.exclude.verdict(rel, is_dir=False):
             return "--exclude"
-        if self.include is not None and not self.include.verdict(rel, is_dir=False):
+        if self.include is not None and not self.include.selects(rel):
             return "--include"
         return None
 
@@ -345,7 +353,7 @@ def _emit(items: list[SkippedFile | _Read], fetch: Fetch, cache: dict[Hashable, 
             if uses[item.key] <= 0:
                 del cache[item.key]
             if isinstance(data, _Failed):
-                yield SkippedFile(item.path, SkipReason.UNREADABLE, data.detail)
+                yield SkippedFile(item.path, data.reason, data.detail)
             elif len(data) > max_bytes:
                 yield _too_large(item.path, len(data), max_bytes, grew=True)
             else:
