@@ -38,6 +38,10 @@ _FAMILY = {
 }
 
 
+# the oracle's analyzer names, where they differ from the families above
+_ANALYZER = {"js/ts": "js", "c/c++": "c", "cpp": "c"}
+
+
 def codepack_edges(repo: Path) -> set[tuple[str, str]]:
     """Every (importer, imported) file pair ``codepack deps`` finds in one repository."""
     report = codepack.deps(repo)
@@ -65,7 +69,7 @@ def compare(corpus: Path, oracle_out: Path, repos: list[str] | None, misses: int
             continue
         oracle = json.loads(oracle_file.read_text(encoding="utf-8"))
         truth = {(a, b) for a, b, *_ in oracle["edges"] if a != b}
-        analysed = {_FAMILY.get(k, k) for k in oracle.get("analyzers", {})}
+        analysed = {_ANALYZER.get(k, k) for k in oracle.get("analyzers", {})}
         ours = codepack_edges(corpus / name)
         for a, b in truth:
             lang = language_of(a)

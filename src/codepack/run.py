@@ -398,7 +398,7 @@ def _merge_audit(out: Path, shard_indices: Sequence[int]) -> int:
 def _dependency_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    names = ["pyarrow", "networkx", "datasketch", "xxhash", "numpy", "pathspec", "tree-sitter",
+    names = ["pyarrow", "networkx", "datasketch", "xxhash", "numpy", "tree-sitter",
              "tokenizers", "detect-secrets", "typer"]
     found = {}
     for name in names:
