@@ -111,7 +111,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Renamed copies of fixture repositories and their uninterrupted output."""
     root = tmp_path_factory.mktemp("interrupts")
     repos = root / "repos"
-    for i in range(10):
+    for i in range(6):
         for name in ("py-pkg", "go-mod", "ts-app", "java-maven"):
             shutil.copytree(FIXTURES / name, repos / f"{name}-{i:02d}")
     whole = root / "whole"
@@ -167,7 +167,7 @@ def test_sigterm_to_the_main_process_exits_143_and_leaves_nothing(
     repos, _ = corpus
     run = Run(repos, tmp_path / "cut")
     runs.append(run)
-    run.wait_for(".codepack-work/scan-00000004.records.pkl")  # in the scan pass
+    run.wait_for(".codepack-work/scan-00000004.dedup.json")  # in the scan pass
     status, seconds = run.stop(signal.SIGTERM, group=False)
     assert status == 143 and seconds < STOP_SECONDS, (status, seconds)
     assert not _wait_gone(run.mark), "processes of the run outlived it"
