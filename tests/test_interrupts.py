@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from codepack import cli
+from codepack.cli.interrupts import Terminated, sigterm_raises
 from codepack.config import HygieneConfig, PackConfig
 from codepack.executors.local import LocalExecutor, map_ordered
 from codepack.run import pack
@@ -272,3 +274,24 @@ def test_a_worker_whose_parent_dies_exits_by_polling(tmp_path: Path) -> None:
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_sigterm_raises_terminated_inside_the_block_only() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Terminated), sigterm_raises():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler runs at the next bytecode; never reached
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_main_reports_a_sigterm_no_command_handled(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def terminated_app() -> None:
+        raise Terminated
+
+    monkeypatch.setattr(cli, "app", terminated_app)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 143
+    assert capsys.readouterr().err == "codepack: terminated by SIGTERM\n"

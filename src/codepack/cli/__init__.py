@@ -12,7 +12,7 @@ from codepack.cli import deps as _deps  # noqa: F401  (registers `codepack deps`
 from codepack.cli import explain as _explain  # noqa: F401  (registers `codepack explain`)
 from codepack.cli import pack as _pack  # noqa: F401  (registers `codepack pack`)
 from codepack.cli import stats as _stats  # noqa: F401
-from codepack.cli.app import app, err_console
+from codepack.cli.app import app
 from codepack.cli.interrupts import EXIT_SIGTERM, Terminated, sigterm_raises
 
 
@@ -22,7 +22,7 @@ def main() -> None:
         try:
             app()
         except Terminated:  # a command that does not report it itself
-            err_console.print("codepack: terminated by SIGTERM", highlight=False, markup=False)
+            sys.stderr.write("codepack: terminated by SIGTERM\n")
             sys.exit(EXIT_SIGTERM)
 
 

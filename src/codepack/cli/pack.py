@@ -245,9 +245,8 @@ def pack_command(
                 progress.stop()
     except (KeyboardInterrupt, Terminated) as exc:  # workers already stopped by pack()
         name, status = interrupt_status(exc)
-        err_console.print(f"codepack: interrupted by {name}; finish the run with the same "
-                          f"command and --resume (output folder: {out})",
-                          highlight=False, markup=False, soft_wrap=True)
+        sys.stderr.write(f"codepack: interrupted by {name}; finish the run with the same "
+                         f"command and --resume (output folder: {out})\n")
         raise typer.Exit(status) from None
     except (InputError, OutputError, FormatError) as exc:
         fail(str(exc))
