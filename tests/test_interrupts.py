@@ -163,17 +163,19 @@ def test_ctrl_c_to_the_group_stops_the_run_and_resume_finishes_it(
     _resume_matches(repos, run.out, whole)
 
 
-def test_sigterm_to_the_main_process_exits_143_and_leaves_nothing(
-    corpus: tuple[Path, Path], tmp_path: Path, runs: list[Run]
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
+                         ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_main_process_alone_stops_the_run_and_leaves_nothing(
+    corpus: tuple[Path, Path], tmp_path: Path, runs: list[Run], sig: int, status: int
 ) -> None:
     repos, _ = corpus
     run = Run(repos, tmp_path / "cut")
     runs.append(run)
     run.wait_for(".codepack-work/scan-00000004.dedup.json")  # in the scan pass
-    status, seconds = run.stop(signal.SIGTERM, group=False)
-    assert status == 143 and seconds < STOP_SECONDS, (status, seconds)
+    exited, seconds = run.stop(sig, group=False)
+    assert exited == status and seconds < STOP_SECONDS, (exited, seconds)
     assert not _wait_gone(run.mark), "processes of the run outlived it"
-    _one_clear_line(run, "SIGTERM")
+    _one_clear_line(run, signal.Signals(sig).name)
 
 
 def test_kill_9_of_the_main_process_takes_workers_and_tracker_along(
