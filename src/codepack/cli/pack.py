@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from codepack.cli.app import app, err_console, fail
+from codepack.cli.interrupts import Terminated, interrupt_status
 from codepack.config import (
     ConfigError,
     ExampleConfig,
@@ -242,6 +243,11 @@ def pack_command(
         finally:
             if progress is not None:
                 progress.stop()
+    except (KeyboardInterrupt, Terminated) as exc:  # workers already stopped by pack()
+        name, status = interrupt_status(exc)
+        sys.stderr.write(f"codepack: interrupted by {name}; finish the run with the same "
+                         f"command and --resume (output folder: {out})\n")
+        raise typer.Exit(status) from None
     except (InputError, OutputError, FormatError) as exc:
         fail(str(exc))
         return
