@@ -78,6 +78,7 @@ from pathlib import Path
 import tree_sitter
 from tree_sitter import Node
 
+from codepack.languages.complexity import MAX_TREE_DEPTH, nesting_reason, tree_depth_reason
 from codepack.languages.normalize import (
     cfamily,
     csharp,
@@ -256,6 +257,9 @@ class Extraction:
     # cut); imports are then best effort
     parse_error: bool
     declarations: tuple[str, ...]  # package/namespace names, in order of appearance
+    # why the file is too complex to read (a limit of codepack.languages.complexity or
+    # the query's match limit): then nothing else is read and the file should be skipped
+    too_complex: str | None = None
 
 
 def supports(language: str) -> bool:
@@ -289,15 +293,25 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     With ``import_lines > 0`` the result is what a whole-file parse gives for the first N
     lines (imports starting there, syntax errors starting there, declarations made there),
     computed from as little text as possible; see ``_read_lines``.
+
+    A file past a per-file limit (nesting depth before parsing, tree depth or query match
+    limit after) yields only ``too_complex``, the limit it hit; the limits are counts, not
+    clocks, so the outcome is the same on every machine.
     """
     rules = _RULES.get(language)
     if rules is None:
         return Extraction((), False, ())
+    too_deep = nesting_reason(text, language)  # before parsing: see codepack.languages.complexity
+    if too_deep is not None:
+        return Extraction((), False, (), too_complex=too_deep)
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
     data = text.encode("utf-8", "replace")
     root = _parser(language).parse(data).root_node
-    found = _read(root, rules, language, len(data))
+    try:
+        found = _read(root, rules, language, len(data))
+    except TooComplex as limit:
+        return Extraction((), False, (), too_complex=str(limit))
     return Extraction(found.imports, root.has_error, found.declarations)
 
 
@@ -326,7 +340,10 @@ def _read_lines(text: str, rules: LanguageRules, language: str, lines: int) -> E
         head, truncated = _head(text, size)
         data = head.encode("utf-8", "replace")
         root = _parser(language).parse(data).root_node
-        found = _read(root, rules, language, len(data), rows=lines)
+        try:
+            found = _read(root, rules, language, len(data), rows=lines)
+        except TooComplex as limit:
+            return Extraction((), False, (), too_complex=str(limit))
         if not truncated:
             return Extraction(found.imports, _error_before_row(root, lines), found.declarations)
         misleading, error_rows = _errors_in_head(root, rules, found.reach, lines)
@@ -346,15 +363,38 @@ class _Found:
     reach: int = field(default=0, compare=False)
 
 
+class TooComplex(Exception):
+    """A file crossed a per-file limit; the message says which."""
+
+
+# In-progress matches the query cursor may hold at once. Import queries keep a handful
+# (one statement's patterns); past this the cursor would drop matches silently, so the
+# file is skipped instead (``did_exceed_match_limit``).
+MATCH_LIMIT = 256
+
+
 def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int = 0) -> _Found:
-    """Run the language's query over the tree (only its first ``rows`` lines when > 0)."""
-    cursor = tree_sitter.QueryCursor(_query(language))
+    """Run the language's query over the tree (only its first ``rows`` lines when > 0).
+
+    Raises ``TooComplex`` for a tree deeper than ``MAX_TREE_DEPTH`` (tree-sitter's query
+    cursor keeps match depths in 16 bits and goes superlinear past 65,535 levels) or when
+    the cursor exceeded its match limit. No match can start deeper than the depth limit,
+    so the query's time is bounded even if the depth check were bypassed.
+    """
+    reason = tree_depth_reason(root)
+    if reason is not None:
+        raise TooComplex(reason)
+    cursor = tree_sitter.QueryCursor(_query(language), match_limit=MATCH_LIMIT)
+    cursor.set_max_start_depth(MAX_TREE_DEPTH)
     if rows > 0:
         cursor.set_point_range((0, 0), (rows, 0))
+    matches = cursor.matches(root)
+    if cursor.did_exceed_match_limit:
+        raise TooComplex(f"query match limit {MATCH_LIMIT} exceeded")
     statements: list[tuple[str, Node, Captures]] = []
     declared: list[Node] = []
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
-    for _, captures in cursor.matches(root):
+    for _, captures in matches:
         for key, nodes in captures.items():
             if key.startswith("import."):
                 statements.append((key[len("import.") :], nodes[0], captures))
