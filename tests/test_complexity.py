@@ -33,6 +33,8 @@ def test_strings_and_comments_do_not_count_as_nesting() -> None:
     assert complexity.bracket_depth(complexity.code_only(python, "python")) == 1
     js = "let s = `((${x}` + '((' /* ((( */ + (y) // (((\n"
     assert complexity.bracket_depth(complexity.code_only(js, "javascript")) == 1
+    regex = "x = s.replace(/\\(/g, '') / 2;\nif (/[(]/.test(s)) { y = (a) / (b); }\n"
+    assert complexity.bracket_depth(complexity.code_only(regex, "javascript")) == 2
     rust = "fn f<'a>(x: &'a str) -> char { '(' }\n"  # lifetimes are not char literals
     assert complexity.bracket_depth(complexity.code_only(rust, "rust")) == 1
 

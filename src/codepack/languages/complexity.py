@@ -61,6 +61,10 @@ def _multiline(quote: str) -> str:
     return rf"{q}[^{first}\\]*+(?:{inner}[^{first}\\]*+)*+(?:{q}|\Z)"
 
 
+# A JavaScript regular expression literal: a `/` where an operand starts (after an operator,
+# an opening bracket, `,` `;` or a line start). Brackets in `/\(/` are not nesting.
+_REGEX = r"(?<=[(,=:\[!&|?{};\n])[ \t]*+/(?![*/])(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*+\])++/"
+
 # A character literal: one character or one escape (Rust's 'a lifetimes are not strings).
 _CHAR = r"'(?:[^'\\\n]|\\[^\n][^'\n]{0,10})'"
 
@@ -68,7 +72,14 @@ _NOT_CODE: dict[str, tuple[str, ...]] = {
     "python": (_multiline('"""'), _multiline("'''"), _quoted('"'), _quoted("'"), _HASH_COMMENT),
     "ruby": (_quoted('"'), _quoted("'"), _HASH_COMMENT),
     "php": (_BLOCK_COMMENT, _SLASH_COMMENT, _HASH_COMMENT, _quoted('"'), _quoted("'")),
-    "javascript": (_BLOCK_COMMENT, _SLASH_COMMENT, _quoted('"'), _quoted("'"), _multiline("`")),
+    "javascript": (
+        _BLOCK_COMMENT,
+        _SLASH_COMMENT,
+        _quoted('"'),
+        _quoted("'"),
+        _multiline("`"),
+        _REGEX,
+    ),
     "go": (_BLOCK_COMMENT, _SLASH_COMMENT, _quoted('"'), _CHAR, _multiline("`")),
     "kotlin": (_BLOCK_COMMENT, _SLASH_COMMENT, _multiline('"""'), _quoted('"'), _CHAR),
     "c": (_BLOCK_COMMENT, _SLASH_COMMENT, _quoted('"'), _CHAR),
