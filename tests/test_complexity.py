@@ -68,6 +68,7 @@ def test_ruby_blocks_count_keywords_not_modifiers() -> None:
     code = "def f\n  x = 1 if y\n  [1].each do |v|\n    if v\n      g\n    end\n  end\nend\n"
     assert complexity.keyword_depth(code) == 3  # def > do > if; the modifier opens nothing
     assert complexity.keyword_depth("def a; end\n" * 500) == 1
+    assert complexity.keyword_depth("while x do\n  y\nend\n" * 500) == 1  # one block, not two
 
 
 def test_a_deep_tree_without_brackets_is_too_complex() -> None:

@@ -154,7 +154,8 @@ def indent_levels(code: str) -> int:
 # closed by ``end``. Modifiers (``x if y``) open nothing; openers elsewhere on a line
 # (``x = if y``) are missed, which can only make the count lower.
 _RUBY_BLOCK = re.compile(
-    r"(?P<open>^[ \t]*+(?:if|unless|while|until|case|def|class|module|begin|for)\b"
+    r"(?P<open>^[ \t]*+(?:while|until|for)\b(?:[^\n]*?\bdo\b)?"  # `while x do`: one block
+    r"|^[ \t]*+(?:if|unless|case|def|class|module|begin)\b"
     r"|\bdo\b(?=[ \t]*+(?:\|[^|\n]*\|)?[ \t]*+$))|\bend\b",
     re.MULTILINE,
 )
