@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from codepack import secrets
+from codepack.languages.extract import extract_file
 
 
 def _best_time(work: Callable[[], object], repeats: int = 2) -> float:
@@ -39,3 +40,18 @@ def test_secret_triggers_on_one_long_line_are_linear() -> None:
         return found
 
     _assert_linear(lines, 300_000, margin=0.5)
+
+
+def test_import_flags_are_linear_in_nesting_depth() -> None:
+    """Each import's lazy/conditional flags come from its ancestors. ``Node.parent``
+    searches from the root on every call, so walking up cost depth squared per import (20
+    imports at the end of 4,000 chained assignments took 20.6 s); the chain is now read
+    top-down (1.7 s)."""
+
+    def extract(depth: int) -> None:
+        text = ("x =\n" * depth + "require('x');\n") * 20  # no brackets: a deep tree
+        result = extract_file(text, "javascript")
+        assert result.too_complex is None
+        assert len(result.imports) == 20
+
+    _assert_linear(extract, 500, margin=0.5)
