@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import codepack
-from codepack.languages import complexity
+from codepack.languages import complexity, extract
 from codepack.languages.extract import extract_file
 
 # --- the text probe -------------------------------------------------------------------------
@@ -79,6 +79,17 @@ def test_a_deep_tree_without_brackets_is_too_complex() -> None:
     assert result.too_complex == f"syntax tree depth > {complexity.MAX_TREE_DEPTH}"
     assert result.imports == ()
     assert time.perf_counter() - start < 10.0
+
+
+def test_a_query_past_its_match_limit_is_too_complex(monkeypatch) -> None:
+    """Past the limit the cursor drops in-progress matches: imports would go missing
+    silently, so the file is skipped instead. (No real file comes near the real limit.)"""
+    text = "import a from './a';\nf(require('c'), import('d'));\n"
+    assert len(extract_file(text, "javascript").imports) == 3
+    monkeypatch.setattr(extract, "MATCH_LIMIT", 1)
+    result = extract_file(text, "javascript")
+    assert result.too_complex == "query match limit 1 exceeded"
+    assert result.imports == ()
 
 
 # --- random deep nesting, several languages -------------------------------------------------

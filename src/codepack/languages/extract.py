@@ -497,7 +497,8 @@ def _scope_flags(stmt: Node, root: Node, rules: LanguageRules, memo: _ScopeMemo)
     ``memo`` maps a node to what everything above it says, so statements sharing a block
     judge the shared part of the chain once. The chain is found top-down from the root:
     ``Node.parent`` searches down from the root on every call, so walking up a deep chain
-    was quadratic in its depth (100 imports 250 calls deep: 2 s, now 0.1 s).
+    was quadratic in its depth (20 imports under 4,000 chained assignments: 20.6 s for the
+    whole extraction, now 1.7 s).
     """
     chain = _chain(root, stmt)
     memo.setdefault(_key(chain[0]), _NO_SCOPE)
