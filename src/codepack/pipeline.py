@@ -116,6 +116,7 @@ def scan_entries(
             scan.skipped.append(skip)
             continue
         redactions = 0
+        redacted: Drop | None = None  # audited only if the file is kept
         if hygiene.secrets == "drop":
             findings = secrets.scan(text, path)
             if findings:
@@ -127,8 +128,13 @@ def scan_entries(
             if findings:
                 redactions = len(findings)
                 kinds = ",".join(sorted({f.kind for f in findings}))
-                scan.audit.append(Drop(name, path, "secrets", "redacted", kinds))
+                redacted = Drop(name, path, "secrets", "redacted", kinds)
         extraction = extract_file(text, language, config.scan.import_lines)
+        if extraction.too_complex is not None:
+            scan.skipped.append(SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex))
+            continue
+        if redacted is not None:
+            scan.audit.append(redacted)
         scan.files.append(
             SourceFile(
                 path=path,

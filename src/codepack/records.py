@@ -35,6 +35,7 @@ class SkipReason(StrEnum):
     LOW_QUALITY = "low_quality"  # quality filters (alphanumeric fraction, ...)
     CONTAMINATED = "contaminated"  # shares n-grams with an evaluation set
     SECRETS = "secrets"  # --secrets drop
+    TOO_COMPLEX = "too_complex"  # past a per-file nesting/tree/query limit (detail: which)
     DUPLICATE = "duplicate"  # exact duplicate of a surviving file
     DUPLICATE_PATH = "duplicate_path"  # the input lists a path twice; one copy is kept
     NEAR_DUPLICATE = "near_duplicate"  # MinHash near duplicate of a surviving file

@@ -460,15 +460,16 @@ def _ipv6_spans(text: str) -> Iterator[_Span]:
 
 def _triggered_lines(text: str, trigger: re.Pattern[str]) -> Iterator[tuple[int, int, int]]:
     """(line number, start, end) of each line the trigger matches, in order, once each."""
-    line_number, counted_to, last_start = 1, 0, -1
+    line_number, counted_to, line_end = 1, 0, -1
     for match in trigger.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        if start == last_start:
+        if match.start() <= line_end:  # the line already yielded: no rfind over a long line
             continue
+        start = text.rfind("\n", 0, match.start()) + 1
         line_number += text.count("\n", counted_to, start)
-        counted_to, last_start = start, start
+        counted_to = start
         end = text.find("\n", match.end())
-        yield line_number, start, len(text) if end < 0 else end
+        line_end = len(text) if end < 0 else end
+        yield line_number, start, line_end
 
 
 def _clean_value(raw: str, kind: str) -> str:
