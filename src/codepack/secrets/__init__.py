@@ -63,7 +63,6 @@ from detect_secrets.plugins.artifactory import ArtifactoryDetector
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
 from detect_secrets.plugins.base import BasePlugin
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
 from detect_secrets.plugins.cloudant import CloudantDetector
 from detect_secrets.plugins.discord import DiscordBotTokenDetector
 from detect_secrets.plugins.github_token import GitHubTokenDetector
@@ -78,7 +77,6 @@ from detect_secrets.plugins.jwt import JwtTokenDetector
 from detect_secrets.plugins.mailchimp import MailchimpDetector
 from detect_secrets.plugins.npm import NpmDetector
 from detect_secrets.plugins.openai import OpenAIDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector
 from detect_secrets.plugins.pypi_token import PypiTokenDetector
 from detect_secrets.plugins.sendgrid import SendGridDetector
 from detect_secrets.plugins.slack import SlackDetector
@@ -86,6 +84,15 @@ from detect_secrets.plugins.softlayer import SoftlayerDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 from detect_secrets.settings import get_settings
+
+from codepack.secrets.assignments import (
+    ASSIGNMENT_KINDS,
+    PASSWORD_KIND,
+    assignment_spans,
+    url_password_spans,
+)
+from codepack.secrets.shape import looks_wordy
+from codepack.secrets.tokens import token_spans
 
 KEY = "<KEY>"
 PASSWORD = "<PASSWORD>"
@@ -165,8 +172,6 @@ class _Spec:
 
 
 _SPECS: tuple[_Spec, ...] = (
-    _Spec("private_key", PrivateKeyDetector, ("PRIVATE KEY", "PuTTY-User-Key"),
-          "PRIVATE KEY|PuTTY-User-Key"),
     _Spec("aws_key", AWSKeyDetector, ("aws",), "aws", lower=True),
     _Spec("aws_key", AWSKeyDetector, ("A(?:3T|BIA|CCA|KIA|SIA)",), "A(?:3T|BIA|CCA|KIA|SIA)"),
     _Spec("artifactory_token", ArtifactoryDetector, ("AKC", r"AP[\dA-F]"), r"AKC|AP[\dA-F]"),
@@ -223,10 +228,6 @@ def _rules() -> tuple[_Rule, ...]:
         )
         for spec in _SPECS
     ]
-    url_password = re.compile(r"://[^\s/@]+:[^\s/@]+@")
-    rules.append(
-        _Rule("basic_auth_password", PASSWORD, BasicAuthDetector(), url_password, (url_password,))
-    )
     for kind, plugin in (
         ("high_entropy_base64", Base64HighEntropyString(4.5)),
         ("high_entropy_hex", HexHighEntropyString(3.0)),
@@ -240,6 +241,8 @@ _TOKEN_TAILS = {
     "github_token": re.compile(r"[A-Za-z0-9_]*"),
     "gitlab_token": re.compile(r"[A-Za-z0-9_-]*"),
     "jwt": re.compile(r"[A-Za-z0-9_.+/=-]*"),
+    "stripe_key": re.compile(r"[A-Za-z0-9]*"),  # keys grew past the plugin's 24 characters
+    "discord_token": re.compile(r"[A-Za-z0-9_-]*"),  # and so did Discord's signatures
 }
 
 # --- guards for high-entropy strings ----------------------------------------------------------
@@ -252,19 +255,6 @@ _HASH_WORDS = (
 _HEX_DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
 _B64_DIGEST_LENGTHS = frozenset({22, 24, 27, 28, 38, 40, 43, 44, 64, 86, 88})
 _HEX_CHARS = frozenset("0123456789abcdefABCDEF")
-_WORD_RUN = re.compile(r"[A-Z]?[a-z]{3,}|[A-Z]{4,}")
-_VOWELS = frozenset("aeiouAEIOU")
-
-
-def _looks_wordy(value: str) -> bool:
-    """True when at least half the string is word-like runs (``SomeLongName_v2``): random
-    tokens rarely hold long lower-case runs with vowels."""
-    covered = sum(
-        len(run)
-        for run in _WORD_RUN.findall(value)
-        if any(c in _VOWELS for c in run) or run.isupper()
-    )
-    return covered * 2 >= len(value)
 
 
 def _looks_random(value: str, kind: str) -> bool:
@@ -277,7 +267,7 @@ def _looks_random(value: str, kind: str) -> bool:
         and any(c.isdigit() for c in value)
         and any(c.isupper() for c in value)
         and any(c.islower() for c in value)
-        and not _looks_wordy(value)
+        and not looks_wordy(value)
     )
 
 
@@ -285,13 +275,17 @@ def _mentions_hashes(lowered: str) -> bool:
     return any(word in lowered for word in _HASH_WORDS)
 
 
-def _is_hash(value: str, lowered_context: str) -> bool:
-    """A digest-length value whose line (or the line before) talks about hashes or ids."""
+def _has_digest_length(value: str) -> bool:
+    """Whether the value is as long as an MD5/SHA digest in hex or Base64 (or is an SRI
+    ``sha512-...`` integrity string)."""
     is_hex = all(c in _HEX_CHARS for c in value)
     lengths = _HEX_DIGEST_LENGTHS if is_hex else _B64_DIGEST_LENGTHS
-    if len(value) not in lengths and not value.startswith(("sha256-", "sha384-", "sha512-")):
-        return False
-    return _mentions_hashes(lowered_context)
+    return len(value) in lengths or value.startswith(("sha256-", "sha384-", "sha512-"))
+
+
+def _is_hash(value: str, lowered_context: str) -> bool:
+    """A digest-length value whose line (or the line before) talks about hashes or ids."""
+    return _has_digest_length(value) and _mentions_hashes(lowered_context)
 
 
 class _HashContext:
@@ -325,15 +319,17 @@ _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _MIN_KEY_MATERIAL = 64  # base64 characters of key body that make a real key, not a marker
 
 
-def _private_key_spans(text: str, line_start: int, line_end: int) -> Iterator[tuple[int, int]]:
-    """Whole key blocks that start on the flagged line and hold real key material."""
-    for pattern in (_KEY_BLOCK, _PUTTY_BLOCK):
-        for match in pattern.finditer(text, line_start):
-            if match.start() >= line_end:
-                break
+def _private_key_spans(text: str) -> Iterator[_Span]:
+    """Whole key blocks that hold real key material, whatever their header says (RSA, EC,
+    DSA, OPENSSH, ENCRYPTED, PGP ... BLOCK, SSH2 ENCRYPTED; detect-secrets' plugin knows a
+    fixed list of headers and missed ``ENCRYPTED PRIVATE KEY``) and PuTTY key files."""
+    for gate, pattern in (("PRIVATE KEY", _KEY_BLOCK), ("PuTTY-User-Key", _PUTTY_BLOCK)):
+        if gate not in text:
+            continue
+        for match in pattern.finditer(text):
             body = match.group("body") if pattern is _KEY_BLOCK else match.group()
             if sum(len(m) for m in _KEY_MATERIAL.findall(body)) >= _MIN_KEY_MATERIAL:
-                yield match.start(), match.end()
+                yield _Span(match.start(), match.end(), "private_key", KEY)
 
 
 # --- e-mail and IP addresses ------------------------------------------------------------------
@@ -492,10 +488,6 @@ def _plugin_spans(
             value = _clean_value(raw, rule.kind)
             if not value or is_templated_secret(value) or not any(c.isalnum() for c in value):
                 continue
-            if rule.kind == "private_key":
-                for start, end in _private_key_spans(text, line_start, line_end):
-                    yield _Span(start, end, rule.kind, rule.placeholder)
-                break
             if rule.entropy and not _entropy_hit_is_secret(
                 value, line, lowered, line_start, line_end, rule, hashes
             ):
@@ -524,7 +516,7 @@ def _entropy_hit_is_secret(
     context = lowered[lowered.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_end]
     if _is_hash(value, context):
         return False
-    return not hashes.file_has_hashes()
+    return not (_has_digest_length(value) and hashes.file_has_hashes())
 
 
 def _value_spans(line: str, line_start: int, value: str, rule: _Rule) -> Iterator[_Span]:
@@ -548,7 +540,8 @@ def _value_spans(line: str, line_start: int, value: str, rule: _Rule) -> Iterato
 
 
 def _spans(text: str, path: str) -> list[_Span]:
-    """Every finding's span, overlaps resolved: higher priority, then longer, then earlier,
+    """Every finding's span, overlaps resolved: a value found by its format beats one
+    found by the name it is assigned to, then higher priority, then longer, then earlier,
     then a named detector wins; a span overlapping an accepted one is dropped (a URL
     password is not also an e-mail, a key inside a private-key block is not counted twice)."""
     _never_verify()
@@ -559,11 +552,21 @@ def _spans(text: str, path: str) -> list[_Span]:
     for rule in _rules():
         if rule.gated(text, lowered, seen):
             candidates.extend(_plugin_spans(text, lowered, path, rule, hashes))
+    candidates.extend(_private_key_spans(text))
+    candidates.extend(_Span(start, end, kind, KEY) for start, end, kind in token_spans(text))
+    candidates.extend(
+        _Span(start, end, kind, PASSWORD) for start, end, kind in url_password_spans(text)
+    )
+    candidates.extend(
+        _Span(start, end, kind, PASSWORD if kind == PASSWORD_KIND else KEY)
+        for start, end, kind in assignment_spans(text, lowered, path)
+    )
     candidates.extend(_email_spans(text))
     candidates.extend(_ipv4_spans(text))
     candidates.extend(_ipv6_spans(text))
     candidates.sort(
         key=lambda s: (
+            s.kind in ASSIGNMENT_KINDS,  # known only by its name: used where nothing else is
             _PRIORITY[s.placeholder],
             s.start - s.end,
             s.start,
