@@ -46,6 +46,8 @@ Findings never contain the secret itself, so audits can be shared.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 import string
@@ -271,6 +273,24 @@ def _looks_random(value: str, kind: str) -> bool:
     )
 
 
+_SECRET_WORDS = re.compile(r"secret|token|key|pass|pwd|auth|credential|session|cookie")
+_PRINTABLE = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+_CREDENTIAL_PAIR = re.compile(rb"[^\s:]+:[^\s:]+")
+
+
+def _encodes_text(value: str) -> bool:
+    """Base64 of readable text (a test vector, an encoded JSON header or phrase), which a
+    generated key never is; ``user:password`` pairs (HTTP basic auth) stay secrets."""
+    padded = value + "=" * (-len(value) % 4)
+    try:
+        decoded = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(decoded) < 8 or not all(byte in _PRINTABLE for byte in decoded):
+        return False
+    return _CREDENTIAL_PAIR.fullmatch(decoded) is None
+
+
 def _mentions_hashes(lowered: str) -> bool:
     return any(word in lowered for word in _HASH_WORDS)
 
@@ -390,14 +410,18 @@ def _line_around(text: str, start: int, end: int) -> str:
 
 
 def _looks_like_version(text: str, value: str, start: int, end: int) -> bool:
-    """``1.2.3.4``-like numbers (first two parts one digit: BigCode skipped all-single-digit
-    ones; section numbers such as 8.2.4.44 and versions such as 7.1.4.34 are the same
-    shape) unless the text around talks about DNS or servers, and anything on a line that
-    says ``version``."""
-    first, second = value.split(".")[:2]
+    """Version- and section-number-shaped values, unless the text around talks about DNS
+    or servers; and anything on a line that says ``version``.
+
+    Version-shaped: a one-digit first part and either a one-digit second part (BigCode
+    skipped all-single-digit ones; section numbers such as 8.2.4.44 and versions such as
+    7.1.4.34 are the same shape) or no three-digit part at all (3.14.15.92, 2.12.65.41:
+    build numbers rarely reach 100, while three of four octets of a random address do).
+    """
+    parts = value.split(".")
     if (
-        len(first) == 1
-        and len(second) == 1
+        len(parts[0]) == 1
+        and (len(parts[1]) == 1 or all(len(part) < 3 for part in parts))
         and not _DNS_CONTEXT.search(text, max(0, start - 100), end + 100)
     ):
         return True
@@ -507,6 +531,8 @@ def _entropy_hit_is_secret(
     """The false-positive guards of high-entropy strings (see the module docstring)."""
     if not _looks_random(value, rule.kind):
         return False
+    if rule.kind == "high_entropy_base64" and _encodes_text(value):
+        return False
     if is_sequential_string(value) or is_potential_uuid(value):
         return False
     if is_likely_id_string(value, line, rule.plugin):
@@ -516,6 +542,10 @@ def _entropy_hit_is_secret(
     context = lowered[lowered.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_end]
     if _is_hash(value, context):
         return False
+    if rule.kind == "high_entropy_hex" and _has_digest_length(value):
+        # git commit ids, lock-file and vendored-archive checksums: digests, unless the
+        # line names a secret (``API_TOKEN = "<40 hex>"``)
+        return _SECRET_WORDS.search(lowered, line_start, line_end) is not None
     return not (_has_digest_length(value) and hashes.file_has_hashes())
 
 

@@ -494,6 +494,163 @@ file("deploy/.npmrc", r'''
 ''')
 
 
+
+# ---------------------------------------------------------------------------------------
+# The benign corpus: random-looking strings that are not secrets. Each generated line holds
+# one; any finding in these files is a false positive.
+
+BENIGN = HERE / "benign"
+LOREM = [
+    "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
+    "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua",
+]  # fmt: skip
+PHRASES = [
+    "hello world", "The quick brown fox jumps over the lazy dog", "foobar",
+    "Many hands make light work.", "any carnal pleasure.", "codepack test vector 42",
+    "user-agent: codepack/1.0", "{\"id\": 7, \"name\": \"demo\"}", "0123456789abcdef",
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit",
+]  # fmt: skip
+
+
+def sha(n_hex: int) -> str:
+    return draw(HEX, n_hex)
+
+
+def b64_digest(n_bytes: int) -> str:
+    return base64.b64encode(rng.randbytes(n_bytes)).decode()
+
+
+def random_uuid() -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def dotted(*ranges: tuple[int, int]) -> str:
+    """A four-part version number, each part drawn from its range."""
+    return ".".join(str(rng.randint(low, high)) for low, high in ranges)
+
+
+def ident() -> str:
+    parts = ["Abstract", "Singleton", "Proxy", "Factory", "Bean", "Request", "Handler",
+             "Default", "Configuration", "Provider", "Resolver", "Adapter", "Visitor"]
+    return "".join(rng.choice(parts) for _ in range(rng.randint(4, 7)))
+
+
+def benign_files() -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    files["app/revisions.py"] = ['"""Pinned upstream sources."""', ""] + [
+        rng.choice([
+            f'UPSTREAM_COMMIT_{i} = "{sha(40)}"',
+            f'pinned[{i}] = "{sha(40)}"  # git rev',
+            f'    ("dep{i}", "{sha(40)}"),',
+            f'BASE_REF_{i} = "{sha(40)}"',
+            f'# fixed upstream in {sha(12)}, see {sha(40)}',
+            f'HEAD_{i} = "{sha(40)}"',
+        ]) for i in range(60)
+    ]
+    files["build/vendored.rs"] = ["// vendored archives, verified by build.rs", ""] + [
+        rng.choice([
+            f'    ("crate-{i}", "{sha(64)}"),',
+            f'const ARCHIVE_{i}: &str = "{sha(64)}";',
+            f'checksum = "{sha(64)}"',
+        ]) for i in range(50)
+    ]
+    files["deps/pins.go"] = ["package deps", "", "var pins = map[string]string{"] + [
+        f'\t"{rng.choice(LOREM)}{i}": "{sha(rng.choice((40, 64)))}",' for i in range(30)
+    ] + ["}"]
+    files["Cargo.lock"] = [
+        line for i in range(12) for line in (
+            "[[package]]", f'name = "crate{i}"', f'version = "0.{i}.3"',
+            'source = "registry+https://github.com/rust-lang/crates.io-index"',
+            f'checksum = "{sha(64)}"', "",
+        )
+    ]
+    files["go.sum"] = [
+        f"github.com/fake/mod{i} v1.{i}.0{suffix} h1:{b64_digest(32)}"
+        for i in range(25) for suffix in ("", "/go.mod")
+    ]
+    files["package-lock.json"] = ["{", '  "packages": {'] + [
+        line for i in range(15) for line in (
+            f'    "node_modules/pkg{i}": {{',
+            f'      "version": "{i}.2.1",',
+            f'      "resolved": "https://registry.npmjs.org/pkg{i}/-/pkg{i}-{i}.2.1.tgz",',
+            f'      "integrity": "sha512-{b64_digest(64)}"',
+            "    },",
+        )
+    ] + ["  }", "}"]
+    files["web/integrity.js"] = ["// subresource integrity of the CDN scripts"] + [
+        f'  {{ src: "https://cdn.example.net/lib{i}.js", integrity: "sha384-{b64_digest(48)}" }},'
+        for i in range(20)
+    ]
+    files["app/ids.java"] = ["class Ids {"] + [
+        rng.choice([
+            f'    static final UUID ID_{i} = UUID.fromString("{random_uuid()}");',
+            f'    static final String REQUEST_{i} = "{random_uuid()}";',
+            f'    private {ident()} handler{i};',
+            f'    static final String TYPE_{i} = "{ident()}{i}";',
+        ]) for i in range(50)
+    ] + ["}"]
+    files["app/versions.go"] = ["package versions", "", "var known = []string{"] + [
+        rng.choice([
+            f'\t"{dotted((1, 9), (0, 30), (0, 99), (0, 99))}",',
+            f'\t"{dotted((1, 4), (10, 20), (10, 30), (10, 99))}", // build',
+            f'\t"v0.0.0-20231{rng.randint(100, 228)}{rng.randint(100000, 235959)}-{sha(12)}",',
+        ]) for _ in range(40)
+    ] + ['\t"3.14.15.92",', "}"]
+    vectors = []
+    for i in range(40):
+        phrase = rng.choice(PHRASES) + ("" if i < 10 else f" #{i}")
+        encoded = base64.b64encode(phrase.encode()).decode()
+        vectors.append(rng.choice([
+            f'    ({phrase!r}, "{encoded}"),',
+            f'    assert b64encode({phrase.encode()!r}) == b"{encoded}"',
+            f'    assert decode("{encoded}") == {phrase!r}',
+        ]))
+    files["tests/test_base64.py"] = ["VECTORS = [", *vectors, "]"]
+    files["web/palette.ts"] = ["export const palette = {"] + [
+        f'  shade{i}: ["#{draw(HEX, 6)}", "#{draw(HEX, 6)}", "#{draw(HEX, 6)}", "#{draw(HEX, 8)}"],'
+        for i in range(30)
+    ] + ["};"]
+    files["app/urls.py"] = ['"""Endpoints (no credentials)."""'] + [
+        rng.choice([
+            f'API_{i} = "https://api.example.org/v{rng.randint(1, 3)}/items/{sha(8)}?page={i}"',
+            f'DOCS_{i} = "https://docs.python.org/3/library/{rng.choice(LOREM)}.html#{rng.choice(LOREM)}"',
+            f'MIRROR_{i} = "https://mirror{i}.fake-cdn.net/releases/{sha(40)}/archive.tar.gz"',
+            f'GIT_{i} = "git+https://github.com/fake-org/repo{i}.git@{sha(40)}"',
+        ]) for i in range(40)
+    ]
+    files["app/lorem.py"] = ['"""'] + [
+        " ".join(rng.choice(LOREM) for _ in range(12)) for _ in range(30)
+    ] + ['"""']
+    files["app/auth_docs.py"] = [
+        '"""How credentials are passed (no values here)."""',
+        'password = os.environ["DB_PASSWORD"]',
+        "token = get_token(scope)",
+        "api_key = settings.API_KEY",
+        'secret = "${SECRET_FROM_ENV}"',
+        'password_label = "Enter your password"',
+        "if not password:",
+        "    raise ValueError('password required')",
+        'DB_URL = "postgres://{user}:{password}@{host}/db"',
+        'TEMPLATE = "%s://%s:%s@%s"',
+        "token_type = 'Bearer'",
+        "self.password = password",
+        'PASSWORD_FIELD = "password"',
+        "key = cache_key(request)",
+        'sort_key = "created_at"',
+    ]
+    return files
+
+
+def write_benign() -> int:
+    lines = 0
+    for path, text_lines in sorted(benign_files().items()):
+        target = BENIGN / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(text_lines) + "\n", encoding="utf-8")
+        lines += len(text_lines)
+    return lines
+
+
 def main() -> None:
     manifest: dict[str, list[dict[str, str]]] = {}
     for path, text in sorted(FILES.items()):
@@ -511,6 +668,7 @@ def main() -> None:
     if unused:
         raise SystemExit(f"values planted nowhere: {unused}")
     (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    write_benign()
 
 
 if __name__ == "__main__":
