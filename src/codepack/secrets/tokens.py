@@ -17,13 +17,13 @@ from collections.abc import Iterator
 # character right before or after it
 TOKEN_PATTERNS: dict[str, tuple[str, str]] = {
     # the prefix marks every new-format token; the body's length varies by token type
-    "github_fine_grained_token": ("github_pat_", r"github_pat_[A-Za-z0-9_]{22,}"),
+    "github_fine_grained_token": ("_pat_", r"github_pat_[A-Za-z0-9_]{22,}"),
     # (Stripe keys: detect-secrets' plugin, its match extended over the key's whole length)
     "openai_project_key": ("sk-", r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}"),
-    "anthropic_key": ("sk-ant-", r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}"),
+    "anthropic_key": ("sk-", r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}"),
     "google_api_key": ("AIza", r"AIza[0-9A-Za-z_-]{35}"),
     "npm_token": ("npm_", r"npm_[A-Za-z0-9]{36}"),
-    "docker_hub_token": ("dckr_pat_", r"dckr_pat_[A-Za-z0-9_-]{27,}"),
+    "docker_hub_token": ("_pat_", r"dckr_pat_[A-Za-z0-9_-]{27,}"),
     "heroku_api_key": ("HRKU-", r"HRKU-[A-Za-z0-9_-]{20,}"),
     "shopify_token": ("shp", r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     "mailgun_key": ("key-", r"key-[0-9a-f]{32}"),
@@ -44,11 +44,15 @@ _COMPILED = {
 def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, kind) of every issuer-prefixed token in ``text``.
 
-    A token's literal is looked up first (``in``: a C-speed scan), and its pattern runs only
-    over a text that holds it; a match glued to more token characters is another word.
+    A token's literal is looked up first (``in``: a C-speed scan, once per literal shared by
+    several formats), and its pattern runs only over a text that holds it; a match glued to
+    more token characters is another word.
     """
+    present: dict[str, bool] = {}
     for kind, (literal, pattern) in _COMPILED.items():
-        if literal not in text:
+        if literal not in present:
+            present[literal] = literal in text
+        if not present[literal]:
             continue
         for match in pattern.finditer(text):
             start, end = match.span()
