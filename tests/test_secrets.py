@@ -448,3 +448,38 @@ REPORTED_FALSE_POSITIVES = [
 @pytest.mark.parametrize("line", REPORTED_FALSE_POSITIVES)
 def test_reported_false_positives_are_left_alone(line: str) -> None:
     assert redact(line, "example.py") == (line, [])
+
+
+# code that names passwords and tokens without holding one (seen in the CPython stdlib)
+CREDENTIAL_LOOKALIKES = [
+    "ctx.load_cert_chain(CERTFILE_PROTECTED, password=getpass_unicode)",
+    "smtp.user, smtp.password = sim_auth[0], sim_auth[1]",
+    "('http', 'user/name', 'password', 'localhost:22')",
+    "names = ['version', 'grp', 'pwd', 'symlink_exception']",
+    'INCORRECT_PASSWD = "Incorrect"',
+    "password = get_password(user)",
+    'token_type = "Bearer"',
+    'API_KEY = "my_service_api_key_name"',
+    "export DB_PASSWORD=${DB_PASSWORD_FROM_VAULT}",
+]
+
+
+@pytest.mark.parametrize("line", CREDENTIAL_LOOKALIKES)
+def test_names_without_credentials_are_left_alone(line: str) -> None:
+    assert redact(line, "example.py") == (line, [])
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "secret"),
+    [
+        ("app.env", "DB_PASSWORD=Hunter2020x", "Hunter2020x"),
+        ("config.yml", "  password: s3cret-Pa55", "s3cret-Pa55"),
+        ("settings.json", '"ConnStr": "Server=db;User Id=sa;Pwd=Fake0Pw!9;"', "Fake0Pw!9"),
+        ("Config.php", "define('DB_PASSWORD', 'Fake0Pw!9x');", "Fake0Pw!9x"),
+        ("run.py", 'client.login(user="admin", password="Fake0Pw!9x")', "Fake0Pw!9x"),
+    ],
+)
+def test_password_assignments_are_redacted(path: str, line: str, secret: str) -> None:
+    redacted, findings = redact(line, path)
+    assert secret not in redacted
+    assert [f.placeholder for f in findings] == [PASSWORD]

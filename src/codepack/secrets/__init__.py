@@ -256,7 +256,7 @@ _HASH_WORDS = (
     "hash", "digest", "checksum", "integrity", "fingerprint", "commit", "revision", "etag",
     "sha1", "sha2", "sha3", "sha5", "sha-", "md5", "crc", "uuid", "guid",
 )  # fmt: skip
-_HEX_DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+_HEX_DIGEST_LENGTHS = frozenset({32, 40, 48, 56, 64, 96, 128})
 _B64_DIGEST_LENGTHS = frozenset({22, 24, 27, 28, 38, 40, 43, 44, 64, 86, 88})
 _HEX_CHARS = frozenset("0123456789abcdefABCDEF")
 

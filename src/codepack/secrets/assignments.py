@@ -13,10 +13,11 @@ detect-secrets' ``KeywordDetector`` idea, which BigCode left out because it flag
   letter and a digit that is not mostly words (``"sk-...``, hex, Base64, UUIDs);
 * the value is quoted, in any language's assignment syntax (``=``, ``:``, ``:=``, ``=>``,
   ``==``, a type annotation between, a quoted name: JSON, YAML, PHP arrays and
-  ``define('NAME', '...')``), or unquoted as configuration files write it (``.env``,
-  ``export NAME=...``, Dockerfile ``ENV``, INI, Java properties, YAML, connection strings
-  ``Password=...;``); an unquoted value that reads like code (``get_password()``,
-  ``self.token``, ``$PASSWORD``) is left alone.
+  ``define('NAME', '...')``); unquoted values count only where they are literals:
+  configuration files (``.env``, INI, Java properties, YAML, TOML, Dockerfile, shell) and
+  ``export NAME=...``/``ENV NAME=...`` lines, connection strings (``...;Password=...;``),
+  and never ``${VAR}``, ``$(cmd)``, ``%(x)s``.
+  In code, ``password = get_password()`` is an expression, not a secret.
 
 URL passwords: any ``scheme://user:password@host`` (the user may be empty, as Redis writes
 it); the password is any run of characters a URL carries, since people rarely percent-encode
@@ -65,8 +66,6 @@ _QUOTED_VALUE = re.compile(r"""(?P<q>['"`])(?P<value>[^'"`\s\\]{8,200})(?P=q)"""
 _UNQUOTED_VALUE = re.compile(r"""(?P<value>[^\s'"`,;]{8,200})(?=[ \t]*(?:[\r\n;,&]|$|[ \t]#))""")
 # unquoted text that is never a literal value: variables, templates, calls
 _EXPRESSION = re.compile(r"[$%@&*!(\[{<].*|.*\(.*\)")
-# a bare name or attribute chain: a variable in code, a literal in a configuration file
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)*")
 # lines that are configuration wherever they stand (shell exports, Dockerfile ENV)
 _CONFIG_LINE = re.compile(r"[ \t]*(?:export|ENV|set|setx)[ \t]", re.IGNORECASE)
 # files whose unquoted values are literals (by name or extension)
@@ -98,7 +97,13 @@ def _is_placeholder(value: str) -> bool:
 
 
 def _plausible_password(value: str) -> bool:
-    return _classes(value) >= 2 and not _is_placeholder(value)
+    """Two character classes, one of them a digit or a symbol (``Incorrect`` and
+    ``testPass`` are words, not passwords)."""
+    return (
+        _classes(value) >= 2
+        and any(not c.isalpha() for c in value)
+        and not _is_placeholder(value)
+    )
 
 
 def _plausible_secret(value: str) -> bool:
@@ -137,14 +142,20 @@ def is_config_file(path: str) -> bool:
     return name in CONFIG_NAMES or name.endswith(CONFIG_SUFFIXES) or name.startswith(".env")
 
 
-def _literal(value: str, text: str, name_start: int, config: bool) -> bool:
-    """Whether an unquoted value is a literal: never an expression; a bare name only in a
-    configuration file or on an ``export``/``ENV`` line."""
-    if _EXPRESSION.fullmatch(value):
-        return False
-    if not _IDENTIFIER.fullmatch(value):
-        return True
-    return config or bool(_CONFIG_LINE.match(text, text.rfind("\n", 0, name_start) + 1))
+def _on_config_line(text: str, name_start: int) -> bool:
+    """Whether the name stands on an ``export``/``ENV``/``set`` line (shell, Dockerfile)."""
+    return _CONFIG_LINE.match(text, text.rfind("\n", 0, name_start) + 1) is not None
+
+
+def _is_define(lowered: str, name_start: int) -> bool:
+    """``define('DB_PASSWORD', '...')`` (PHP): the one place a comma assigns."""
+    return lowered.endswith(("define('", 'define("'), 0, name_start)
+
+
+def _literal(value: str) -> bool:
+    """Whether an unquoted configuration value is a literal, not ``${VAR}``/``$(cmd)``/
+    ``%(name)s``/``*alias``."""
+    return _EXPRESSION.fullmatch(value) is None
 
 
 def assignment_spans(text: str, lowered: str, path: str) -> Iterator[tuple[int, int, str]]:
@@ -162,15 +173,18 @@ def assignment_spans(text: str, lowered: str, path: str) -> Iterator[tuple[int, 
         assignment = _ASSIGNMENT.match(text, name_end)
         if assignment is None:
             continue
-        if assignment.group("op") == "," and not assignment.group("quote"):
+        if assignment.group("op") == "," and not _is_define(lowered, name_start):
             continue
         at = assignment.end()
         value = _QUOTED_VALUE.match(text, at)
         if value is None:
             if assignment.group("op") not in ("=", ":"):
                 continue
+            in_connection_string = name_start > 0 and text[name_start - 1] == ";"
+            if not (config or in_connection_string or _on_config_line(text, name_start)):
+                continue  # in code, an unquoted value is an expression
             value = _UNQUOTED_VALUE.match(text, at)
-            if value is None or not _literal(value.group("value"), text, name_start, config):
+            if value is None or not _literal(value.group("value")):
                 continue
         secret = value.group("value")
         if is_password:
@@ -200,10 +214,8 @@ def url_password_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _is_url_placeholder(password: str) -> bool:
-    lowered = password.lower()
     return (
         set(password) <= set("*x.")
-        or lowered in ("password", "pass", "passwd", "pwd", "secret", "token")
         or any(marker in password for marker in ("${", "{{", "%s", "%(", "<", "$("))
         or (password.startswith("{") and password.endswith("}"))
         or password.startswith("$")
