@@ -5,13 +5,18 @@ What is found, and what replaces it:
 * keys and tokens -> ``<KEY>``: detect-secrets' plugins from BigCode's list (AWS, Artifactory,
   Azure storage, Cloudant, Discord, GitHub, IBM Cloud IAM / COS HMAC, JWT, Mailchimp, npm,
   SendGrid, Slack, SoftLayer, Stripe, Twilio) plus GitLab, OpenAI and PyPI tokens, and
-  high-entropy quoted strings (Base64 > 4.5 bits, hex > 3.0 bits per character);
-* private keys -> one ``<KEY>`` for the whole ``BEGIN ... END`` block;
+  high-entropy quoted strings (Base64 > 4.5 bits, hex > 3.0 bits per character); issuer
+  formats the plugins lack or cut short (``tokens.py``: GitHub fine-grained, OpenAI
+  project, Anthropic, Google API, npm, Docker Hub, Heroku, Telegram, Shopify, Mailgun,
+  Azure Service Bus); Stripe, GitHub, GitLab, Discord and JWT matches are extended over the
+  whole token;
+* private keys -> one ``<KEY>`` for the whole ``BEGIN ... END`` block, whatever the header;
 * passwords in URLs (``scheme://user:password@host``) -> ``<PASSWORD>``;
+* values assigned to password names -> ``<PASSWORD>``, to secret/token/API-key names ->
+  ``<KEY>`` (``assignments.py``: detect-secrets' ``KeywordDetector`` idea, which BigCode
+  dropped for its false positives, with stricter value rules); used only where no other
+  detector found anything;
 * e-mail addresses -> ``<EMAIL>``; public IPv4/IPv6 addresses -> ``<IP_ADDRESS>``.
-
-detect-secrets' ``KeywordDetector`` (``password = "..."``) is not used: BigCode dropped it for
-its false positives, and test fixtures are full of such assignments.
 
 False-positive guards (code is full of random-looking strings that are not secrets):
 
@@ -23,14 +28,19 @@ False-positive guards (code is full of random-looking strings that are not secre
   BigCode used a gibberish model for this; character-class mix is a model-free stand-in;
 * hashes and ids: a high-entropy string of a digest's length (MD5/SHA-1/SHA-2, hex or
   Base64) on a line, or after a line, that mentions hash/sha1/md5/digest/commit/uuid/...,
-  and every high-entropy string of a file in which such words are frequent (BigCode's
-  ``file_has_hashes``), is kept;
+  or in a file in which such words are frequent (BigCode's ``file_has_hashes``), is kept;
+  so is hex of a digest's length anywhere unless its line names a secret (git commit ids,
+  Cargo/vendored checksums): ``API_TOKEN = "<40 hex>"`` is a token, ``BASE = "<40 hex>"``
+  a commit. A random key of another length is a secret even among many digests;
+* Base64 that decodes to readable text (test vectors, encoded JSON) is kept, unless it is
+  a ``user:password`` pair;
 * a ``BEGIN PRIVATE KEY`` marker without a key body (PEM parsers, docs) is kept;
 * IPs: private, loopback, link-local, multicast, reserved and documentation ranges are kept
   (127.0.0.1, 0.0.0.0, 10/8, 192.168/16, 192.0.2/24, 2001:db8::/32, ...), as are
-  version-like dotted numbers (first two parts one digit, like 8.2.4.44 or 1.2.3.4, unless
-  the text around says dns/server; BigCode kept all-single-digit ones) and anything on a
-  line saying ``version``; IPv6 needs three groups and a global (2000::/3) address;
+  version-like dotted numbers (a one-digit first part and a one-digit second part or no
+  three-digit part: 8.2.4.44, 1.2.3.4, 3.14.15.92; unless the text around says dns/server;
+  BigCode kept all-single-digit ones) and anything on a line saying ``version``; IPv6
+  needs three groups and a global (2000::/3) address;
 * e-mails: ``git@host`` (an SSH remote, not a mailbox), ``name@2x.png`` assets and the
   reserved example domains (example.com/.org/.net, .test, .example, .invalid, .local) are
   kept: they are nobody's address.
@@ -38,8 +48,9 @@ False-positive guards (code is full of random-looking strings that are not secre
 Speed: each plugin has gates, literal-led regexes searched once over the whole text (or its
 lower-cased copy) at C speed; a text no gate matches is never given to the plugin, and in
 one that matches only the lines its trigger hits are handed to ``analyze_line``. E-mail and
-IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back. Measured on
-the CPython stdlib: see ``benchmarks/dedup_stdlib.py --hygiene``.
+IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back; issuer
+tokens and assignment names start from substring checks. Measured on the CPython stdlib and
+the planted/benign corpora: ``benchmarks/secrets.py``.
 
 Findings never contain the secret itself, so audits can be shared.
 """

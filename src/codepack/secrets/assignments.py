@@ -6,8 +6,9 @@ detect-secrets' ``KeywordDetector`` idea, which BigCode left out because it flag
 
 * names ending in a password word (``password``, ``passwd``, ``pwd``, ``passphrase``, also
   ``DB_PASSWORD``, ``adminPassword``, ``spring.datasource.password``): a value of 8+
-  characters without spaces, of at least two character classes (``hunter2x``,
-  ``S3cret!pw``), that is no placeholder (``changeme``, ``your-password``, ``${PW}``);
+  characters without spaces, of at least two character classes one of which is a digit or
+  a symbol (``hunter2x``, ``S3cret!pw``), that is no placeholder (``changeme``,
+  ``your-password``, ``${PW}``);
 * names ending in a secret word (``secret``, ``token``, ``api_key``, ``access_key``,
   ``client_secret``, ``AWS_SECRET_ACCESS_KEY``, ...): a value of 16+ characters with a
   letter and a digit that is not mostly words (``"sk-...``, hex, Base64, UUIDs);
@@ -23,8 +24,8 @@ URL passwords: any ``scheme://user:password@host`` (the user may be empty, as Re
 it); the password is any run of characters a URL carries, since people rarely percent-encode
 them. Placeholders (``${PASS}``, ``%s``, ``****``) are left alone.
 
-Speed: one case-insensitive scan for the name words (literal-led); the assignment and the
-value are then matched only at the spots found.
+Speed: one C-speed substring scan of the lower-cased text per name word; the name, the
+assignment and the value are then matched only at the spots found.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ _NAME_REST = re.compile(r"[a-z0-9_.-]*")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 # after the name: a closing quote or bracket, a type annotation (``: str``, ``: &str``,
-# ``: String``), a C# property body, then the operator (``,`` only after a quoted name)
+# ``: String``), a C# property body, then the operator (``,`` only in PHP's define())
 _ASSIGNMENT = re.compile(
     r"""(?P<quote>['"]?)\]?[ \t]*"""
     r"""(?::[ \t]*[A-Za-z_&][\w\[\]<>.&|? ]{0,30}?[ \t]*(?==))?"""
@@ -100,9 +101,7 @@ def _plausible_password(value: str) -> bool:
     """Two character classes, one of them a digit or a symbol (``Incorrect`` and
     ``testPass`` are words, not passwords)."""
     return (
-        _classes(value) >= 2
-        and any(not c.isalpha() for c in value)
-        and not _is_placeholder(value)
+        _classes(value) >= 2 and any(not c.isalpha() for c in value) and not _is_placeholder(value)
     )
 
 

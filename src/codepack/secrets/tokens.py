@@ -32,7 +32,8 @@ TOKEN_PATTERNS: dict[str, tuple[str, str]] = {
     "telegram_bot_token": (":AA", r"(?:(?<=bot)|(?<![A-Za-z0-9_:-]))\d{8,10}:AA[A-Za-z0-9_-]{33}"),
     # Azure Service Bus / Event Hubs connection strings (detect-secrets finds AccountKey=)
     "azure_shared_access_key": (
-        "SharedAccessKey=", r"(?<=SharedAccessKey=)[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])"
+        "SharedAccessKey=",
+        r"(?<=SharedAccessKey=)[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])",
     ),
 }
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")

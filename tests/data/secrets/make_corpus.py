@@ -84,24 +84,39 @@ put("aws_secret2", "aws_secret_access_key", fake(B64, 40))
 put("aws_secret3", "aws_secret_access_key", fake(B64, 40))
 put("gh_classic", "github_classic_token", "ghp_" + fake(ALNUM, 36))
 put("gh_oauth", "github_oauth_token", "gho_" + fake(ALNUM, 36))
-put("gh_fine", "github_fine_grained_token",
-    "github_pat_11" + fake(UPPER_DIGITS, 20) + "_" + fake(ALNUM, 59))
+put(
+    "gh_fine",
+    "github_fine_grained_token",
+    "github_pat_11" + fake(UPPER_DIGITS, 20) + "_" + fake(ALNUM, 59),
+)
 put("gh_app", "github_app_token", "ghs_" + fake(ALNUM, 36))
 put("gitlab", "gitlab_token", "glpat-" + fake(URLSAFE, 20))
-put("slack_bot", "slack_bot_token",
-    f"xoxb-{draw(string.digits, 12)}-{draw(string.digits, 13)}-{fake(ALNUM, 24)}")
-put("slack_user", "slack_user_token",
+put(
+    "slack_bot",
+    "slack_bot_token",
+    f"xoxb-{draw(string.digits, 12)}-{draw(string.digits, 13)}-{fake(ALNUM, 24)}",
+)
+put(
+    "slack_user",
+    "slack_user_token",
     f"xoxp-{draw(string.digits, 12)}-{draw(string.digits, 12)}-{draw(string.digits, 13)}-"
-    + draw(HEX, 32))
-put("slack_hook", "slack_webhook",
+    + draw(HEX, 32),
+)
+put(
+    "slack_hook",
+    "slack_webhook",
     f"https://hooks.slack.com/services/T{fake(UPPER_DIGITS, 8)}/B{fake(UPPER_DIGITS, 10)}/"
-    + fake(ALNUM, 24))
+    + fake(ALNUM, 24),
+)
 put("stripe_sk", "stripe_secret_key", "sk_live_" + fake(ALNUM, 24))
 put("stripe_sk_long", "stripe_secret_key", "sk_live_" + fake(ALNUM, 99))
 put("stripe_rk", "stripe_restricted_key", "rk_live_" + fake(ALNUM, 99))
 put("openai_legacy", "openai_key", "sk-" + fake(ALNUM, 20) + "T3BlbkFJ" + draw(ALNUM, 20))
-put("openai_proj", "openai_project_key",
-    "sk-proj-" + fake(URLSAFE, 74) + "T3BlbkFJ" + draw(URLSAFE, 74))
+put(
+    "openai_proj",
+    "openai_project_key",
+    "sk-proj-" + fake(URLSAFE, 74) + "T3BlbkFJ" + draw(URLSAFE, 74),
+)
 put("openai_svc", "openai_project_key", "sk-svcacct-" + fake(URLSAFE, 156))
 put("anthropic", "anthropic_key", "sk-ant-api03-" + fake(URLSAFE, 93) + "AA")
 put("google_api", "google_api_key", "AIza" + fake(URLSAFE, 35))
@@ -123,23 +138,37 @@ put("telegram", "telegram_bot_token", draw(string.digits, 10) + ":AA" + fake(URL
 put("telegram2", "telegram_bot_token", draw(string.digits, 9) + ":AA" + fake(URLSAFE, 33))
 put("shopify_at", "shopify_token", "shpat_" + draw(HEX, 32))
 put("shopify_ss", "shopify_token", "shpss_" + draw(HEX, 32))
-put("discord", "discord_bot_token",
-    "MT" + fake(ALNUM, 24) + "." + fake(URLSAFE, 6) + "." + fake(URLSAFE, 38))
-put("jwt", "jwt", ".".join([
-    base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').decode().rstrip("="),
-    base64.urlsafe_b64encode(
-        json.dumps({"sub": "fake-planted", "iat": 1700000000, "scope": "admin"}).encode()
-    ).decode().rstrip("="),
-    fake(URLSAFE, 43),
-]))
+put(
+    "discord",
+    "discord_bot_token",
+    "MT" + fake(ALNUM, 24) + "." + fake(URLSAFE, 6) + "." + fake(URLSAFE, 38),
+)
+put(
+    "jwt",
+    "jwt",
+    ".".join(
+        [
+            base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').decode().rstrip("="),
+            base64.urlsafe_b64encode(
+                json.dumps({"sub": "fake-planted", "iat": 1700000000, "scope": "admin"}).encode()
+            )
+            .decode()
+            .rstrip("="),
+            fake(URLSAFE, 43),
+        ]
+    ),
+)
 put("pem_rsa", "private_key_rsa", pem("RSA PRIVATE KEY"))
 put("pem_ec", "private_key_ec", pem("EC PRIVATE KEY", 3))
 put("pem_dsa", "private_key_dsa", pem("DSA PRIVATE KEY", 5))
 put("pem_openssh", "private_key_openssh", pem("OPENSSH PRIVATE KEY", 6))
 put("pem_encrypted", "private_key_encrypted", pem("ENCRYPTED PRIVATE KEY", 7))
 put("pem_pkcs8", "private_key_pkcs8", pem("PRIVATE KEY", 6).replace("\n", "\\n"))
-put("pem_pgp", "private_key_pgp",
-    pem("PGP PRIVATE KEY BLOCK", 6, with_headers="Version: FakePG 1.0\n\n"))
+put(
+    "pem_pgp",
+    "private_key_pgp",
+    pem("PGP PRIVATE KEY BLOCK", 6, with_headers="Version: FakePG 1.0\n\n"),
+)
 put("url_pw_pg", "basic_auth_password", password())
 put("url_pw_redis", "basic_auth_password", password())
 put("url_pw_git", "basic_auth_password", "ghp_" + fake(ALNUM, 36))
@@ -173,7 +202,9 @@ def file(path: str, template: str) -> None:
     FILES[path] = re.sub(r"@@(\w+)@@", lambda m: SUBSTITUTES.get(m[1]) or v(m[1]), text)
 
 
-file("app/settings.py", r'''
+file(
+    "app/settings.py",
+    r'''
     """Service settings. Every credential below is FAKE, planted for tests."""
 
     import os
@@ -196,9 +227,12 @@ file("app/settings.py", r'''
     OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "@@openai_proj@@")
     ANTHROPIC_API_KEY = "@@anthropic@@"
     SENDGRID_API_KEY = "@@sendgrid@@"
-''')
+''',
+)
 
-file("app/notify.py", r'''
+file(
+    "app/notify.py",
+    r'''
     """Notifications: Slack, Telegram, Twilio (all tokens FAKE)."""
 
     import requests
@@ -218,9 +252,12 @@ file("app/notify.py", r'''
 
     def login(client) -> None:
         client.login(username="admin", password="@@pw2@@")
-''')
+''',
+)
 
-file("app/checksums.py", r'''
+file(
+    "app/checksums.py",
+    r'''
     """Release artefacts and their digests (the sha256 lines are real-looking, not secret)."""
 
     # sha256 of each wheel, checked after download
@@ -235,9 +272,12 @@ file("app/checksums.py", r'''
         "sdist": "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3",
     }
     UPLOAD_KEY = "@@hash_file_token@@"
-''')
+''',
+)
 
-file("app/gcp.py", r'''
+file(
+    "app/gcp.py",
+    r'''
     """Loads a (FAKE) service account from an inline JSON blob."""
 
     import json
@@ -248,9 +288,12 @@ file("app/gcp.py", r'''
         '"client_email": "robot@fake-project.iam.gserviceaccount.com"}'
     )
     MAPS_KEY = "@@google_api@@"
-''')
+''',
+)
 
-file("scripts/deploy", r'''
+file(
+    "scripts/deploy",
+    r'''
     #!/usr/bin/env python3
     """Deploy helper (extension-less script, packed through its #! line)."""
 
@@ -261,9 +304,12 @@ file("scripts/deploy", r'''
     REPO = "https://x-access-token:@@url_pw_git@@@github.com/fake-org/app.git"
 
     subprocess.run(["git", "push", REPO, "main"], check=True)
-''')
+''',
+)
 
-file("web/src/config.js", r'''
+file(
+    "web/src/config.js",
+    r"""
     // Front-end configuration (FAKE keys, planted for tests).
     export const config = {
       googleMapsKey: "@@google_api2@@",
@@ -274,9 +320,12 @@ file("web/src/config.js", r'''
     };
 
     export const jwt = "@@jwt@@";
-''')
+""",
+)
 
-file("web/src/publish.ts", r'''
+file(
+    "web/src/publish.ts",
+    r"""
     // Publishes packages; tokens are FAKE.
     const NPM_TOKEN: string = "@@npm1@@";
     const SHOPIFY_ACCESS_TOKEN = "@@shopify_at@@";
@@ -285,9 +334,12 @@ file("web/src/publish.ts", r'''
     export function headers(): Record<string, string> {
       return { Authorization: `Bearer ${NPM_TOKEN}` };
     }
-''')
+""",
+)
 
-file("server/main.go", r'''
+file(
+    "server/main.go",
+    r"""
     package main
 
     // FAKE credentials, planted for tests.
@@ -304,9 +356,12 @@ file("server/main.go", r'''
         password := "@@pw5@@"
         _ = password
     }
-''')
+""",
+)
 
-file("server/Auth.java", r'''
+file(
+    "server/Auth.java",
+    r"""
     package demo;
 
     /** Hard-coded (FAKE) credentials, the kind a scanner must catch. */
@@ -317,9 +372,12 @@ file("server/Auth.java", r'''
 
         private Auth() {}
     }
-''')
+""",
+)
 
-file("server/keys.rb", r'''
+file(
+    "server/keys.rb",
+    r"""
     # FAKE keys for the test suite.
     module Keys
       SSH_KEY = <<~PEM
@@ -329,9 +387,12 @@ file("server/keys.rb", r'''
       GITHUB_APP_TOKEN = "@@gh_app@@"
       CONFIG = { password: "@@pw7@@", secret: "@@session_secret@@" }
     end
-''')
+""",
+)
 
-file("server/config.php", r'''
+file(
+    "server/config.php",
+    r"""
     <?php
     // WordPress-style configuration, FAKE values.
     define('DB_PASSWORD', '@@pw8@@');
@@ -339,9 +400,12 @@ file("server/config.php", r'''
         'mailgun' => ['secret' => '@@mailgun@@'],
         'password' => '@@pw9@@',
     ];
-''')
+""",
+)
 
-file("server/Payments.cs", r'''
+file(
+    "server/Payments.cs",
+    r"""
     namespace Shop;
 
     // FAKE connection string and keys.
@@ -353,18 +417,24 @@ file("server/Payments.cs", r'''
             "Endpoint=sb://fakeshop.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=@@azure_sas@@";
         public static string Password { get; } = "@@pw10@@";
     }
-''')
+""",
+)
 
-file("server/Bot.kt", r'''
+file(
+    "server/Bot.kt",
+    r"""
     package bot
 
     // FAKE bot credentials.
     const val DISCORD_TOKEN = "@@discord@@"
     val apiKey: String = "@@openai_legacy@@"
     val encryptionKey = "@@encryption_key@@"
-''')
+""",
+)
 
-file("server/src/secrets.rs", r'''
+file(
+    "server/src/secrets.rs",
+    r"""
     //! FAKE credentials for the integration tests.
 
     pub const PYPI_TOKEN: &str = "@@pypi@@";
@@ -374,17 +444,23 @@ file("server/src/secrets.rs", r'''
     pub fn ec_key() -> &'static str {
         r#"@@pem_ec@@"#
     }
-''')
+""",
+)
 
-file("server/Keys.swift", r'''
+file(
+    "server/Keys.swift",
+    r'''
     // FAKE keys, planted for tests.
     let dsaKey = """
     @@pem_dsa@@
     """
     let password = "@@pw11@@"
-''')
+''',
+)
 
-file("server/Crypto.scala", r'''
+file(
+    "server/Crypto.scala",
+    r'''
     package crypto
 
     // FAKE key material.
@@ -393,25 +469,34 @@ file("server/Crypto.scala", r'''
         """@@pem_rsa@@"""
       val awsSecretAccessKey = "@@aws_secret2@@"
     }
-''')
+''',
+)
 
-file("native/creds.c", r'''
+file(
+    "native/creds.c",
+    r"""
     /* FAKE credentials compiled into a test binary. */
     static const char *aws_key_id = "@@aws_id2@@";
     static const char *db_password = "@@pw12@@";
     static const char *openai_key = "@@openai_svc@@";
-''')
+""",
+)
 
-file("native/pgp.cpp", r'''
+file(
+    "native/pgp.cpp",
+    r"""
     // FAKE PGP key, used by the signing tests.
     #include <string>
 
     const std::string kSigningKey = R"(
     @@pem_pgp@@
     )";
-''')
+""",
+)
 
-file("tests/test_crypto.py", r'''
+file(
+    "tests/test_crypto.py",
+    r'''
     """Decrypting a PKCS#8 key (FAKE key material, planted for tests)."""
 
     ENCRYPTED_KEY = b"""
@@ -421,78 +506,105 @@ file("tests/test_crypto.py", r'''
 
     def test_key_is_pem() -> None:
         assert ENCRYPTED_KEY.strip().startswith(b"-----BEGIN")
-''')
+''',
+)
 
 
 # --- configuration files (scanned, not packed) ----------------------------------------------
 
-file("deploy/.env", r'''
+file(
+    "deploy/.env",
+    r"""
     # FAKE environment for local runs
     DATABASE_PASSWORD=@@pw13@@
     HEROKU_API_KEY=@@heroku_new@@
     NPM_TOKEN=@@npm2@@
     REDIS_URL=redis://:@@url_pw_redis@@@cache.internal:6379/0
-''')
+""",
+)
 
-file("deploy/deploy.sh", r'''
+file(
+    "deploy/deploy.sh",
+    r"""
     #!/bin/sh
     # FAKE credentials exported for the deploy job.
     export AWS_ACCESS_KEY_ID=@@aws_id@@
     export AWS_SECRET_ACCESS_KEY=@@aws_secret3@@
     export DB_PASSWORD="@@pw14@@"
     aws s3 sync ./dist s3://fake-bucket/
-''')
+""",
+)
 
-file("deploy/config.yml", r'''
+file(
+    "deploy/config.yml",
+    r"""
     # FAKE service configuration
     database:
       host: db.internal
       password: @@pw15@@
     slack:
       user_token: "@@slack_user@@"
-''')
+""",
+)
 
-file("deploy/appsettings.json", r'''
+file(
+    "deploy/appsettings.json",
+    r"""
     {
       "ConnectionStrings": {
         "Default": "Server=db.internal;Database=shop;User Id=sa;Password=@@pw16@@;"
       },
       "Telegram": { "BotToken": "@@telegram2@@" }
     }
-''')
+""",
+)
 
-file("deploy/config.toml", r'''
+file(
+    "deploy/config.toml",
+    r"""
     # FAKE settings
     [database]
     password = "@@pw17@@"
 
     [registry]
     token = "@@gh_classic@@"
-''')
+""",
+)
 
-file("deploy/setup.cfg", r'''
+file(
+    "deploy/setup.cfg",
+    r"""
     [server]
     host = mail.internal
     password = @@pw18@@
-''')
+""",
+)
 
-file("deploy/application.properties", r'''
+file(
+    "deploy/application.properties",
+    r"""
     # FAKE Spring settings
     spring.datasource.password=@@pw13@@
     stripe.api-key=@@stripe_sk@@
-''')
+""",
+)
 
-file("deploy/Dockerfile", r'''
+file(
+    "deploy/Dockerfile",
+    r"""
     FROM python:3.12-slim
     ENV DJANGO_SECRET_KEY=@@django@@
     ENV SENDGRID_API_KEY=@@sendgrid@@
     CMD ["gunicorn", "app.wsgi"]
-''')
+""",
+)
 
-file("deploy/.npmrc", r'''
+file(
+    "deploy/.npmrc",
+    r"""
     //registry.npmjs.org/:_authToken=@@npm1@@
-''')
-
+""",
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -529,98 +641,162 @@ def dotted(*ranges: tuple[int, int]) -> str:
     return ".".join(str(rng.randint(low, high)) for low, high in ranges)
 
 
+def go_pseudo_version() -> str:
+    """``v0.0.0-<date><time>-<commit>``: Go's version of an untagged commit."""
+    day, clock = rng.randint(100, 228), rng.randint(100000, 235959)
+    return f"v0.0.0-20231{day}{clock}-{sha(12)}"
+
+
 def ident() -> str:
-    parts = ["Abstract", "Singleton", "Proxy", "Factory", "Bean", "Request", "Handler",
-             "Default", "Configuration", "Provider", "Resolver", "Adapter", "Visitor"]
+    parts = [
+        "Abstract",
+        "Singleton",
+        "Proxy",
+        "Factory",
+        "Bean",
+        "Request",
+        "Handler",
+        "Default",
+        "Configuration",
+        "Provider",
+        "Resolver",
+        "Adapter",
+        "Visitor",
+    ]
     return "".join(rng.choice(parts) for _ in range(rng.randint(4, 7)))
 
 
 def benign_files() -> dict[str, list[str]]:
     files: dict[str, list[str]] = {}
     files["app/revisions.py"] = ['"""Pinned upstream sources."""', ""] + [
-        rng.choice([
-            f'UPSTREAM_COMMIT_{i} = "{sha(40)}"',
-            f'pinned[{i}] = "{sha(40)}"  # git rev',
-            f'    ("dep{i}", "{sha(40)}"),',
-            f'BASE_REF_{i} = "{sha(40)}"',
-            f'# fixed upstream in {sha(12)}, see {sha(40)}',
-            f'HEAD_{i} = "{sha(40)}"',
-        ]) for i in range(60)
+        rng.choice(
+            [
+                f'UPSTREAM_COMMIT_{i} = "{sha(40)}"',
+                f'pinned[{i}] = "{sha(40)}"  # git rev',
+                f'    ("dep{i}", "{sha(40)}"),',
+                f'BASE_REF_{i} = "{sha(40)}"',
+                f"# fixed upstream in {sha(12)}, see {sha(40)}",
+                f'HEAD_{i} = "{sha(40)}"',
+            ]
+        )
+        for i in range(60)
     ]
     files["build/vendored.rs"] = ["// vendored archives, verified by build.rs", ""] + [
-        rng.choice([
-            f'    ("crate-{i}", "{sha(64)}"),',
-            f'const ARCHIVE_{i}: &str = "{sha(64)}";',
-            f'checksum = "{sha(64)}"',
-        ]) for i in range(50)
+        rng.choice(
+            [
+                f'    ("crate-{i}", "{sha(64)}"),',
+                f'const ARCHIVE_{i}: &str = "{sha(64)}";',
+                f'checksum = "{sha(64)}"',
+            ]
+        )
+        for i in range(50)
     ]
-    files["deps/pins.go"] = ["package deps", "", "var pins = map[string]string{"] + [
-        f'\t"{rng.choice(LOREM)}{i}": "{sha(rng.choice((40, 64)))}",' for i in range(30)
-    ] + ["}"]
+    files["deps/pins.go"] = (
+        ["package deps", "", "var pins = map[string]string{"]
+        + [f'\t"{rng.choice(LOREM)}{i}": "{sha(rng.choice((40, 64)))}",' for i in range(30)]
+        + ["}"]
+    )
     files["Cargo.lock"] = [
-        line for i in range(12) for line in (
-            "[[package]]", f'name = "crate{i}"', f'version = "0.{i}.3"',
+        line
+        for i in range(12)
+        for line in (
+            "[[package]]",
+            f'name = "crate{i}"',
+            f'version = "0.{i}.3"',
             'source = "registry+https://github.com/rust-lang/crates.io-index"',
-            f'checksum = "{sha(64)}"', "",
+            f'checksum = "{sha(64)}"',
+            "",
         )
     ]
     files["go.sum"] = [
         f"github.com/fake/mod{i} v1.{i}.0{suffix} h1:{b64_digest(32)}"
-        for i in range(25) for suffix in ("", "/go.mod")
+        for i in range(25)
+        for suffix in ("", "/go.mod")
     ]
-    files["package-lock.json"] = ["{", '  "packages": {'] + [
-        line for i in range(15) for line in (
-            f'    "node_modules/pkg{i}": {{',
-            f'      "version": "{i}.2.1",',
-            f'      "resolved": "https://registry.npmjs.org/pkg{i}/-/pkg{i}-{i}.2.1.tgz",',
-            f'      "integrity": "sha512-{b64_digest(64)}"',
-            "    },",
-        )
-    ] + ["  }", "}"]
+    files["package-lock.json"] = (
+        ["{", '  "packages": {']
+        + [
+            line
+            for i in range(15)
+            for line in (
+                f'    "node_modules/pkg{i}": {{',
+                f'      "version": "{i}.2.1",',
+                f'      "resolved": "https://registry.npmjs.org/pkg{i}/-/pkg{i}-{i}.2.1.tgz",',
+                f'      "integrity": "sha512-{b64_digest(64)}"',
+                "    },",
+            )
+        ]
+        + ["  }", "}"]
+    )
     files["web/integrity.js"] = ["// subresource integrity of the CDN scripts"] + [
         f'  {{ src: "https://cdn.example.net/lib{i}.js", integrity: "sha384-{b64_digest(48)}" }},'
         for i in range(20)
     ]
-    files["app/ids.java"] = ["class Ids {"] + [
-        rng.choice([
-            f'    static final UUID ID_{i} = UUID.fromString("{random_uuid()}");',
-            f'    static final String REQUEST_{i} = "{random_uuid()}";',
-            f'    private {ident()} handler{i};',
-            f'    static final String TYPE_{i} = "{ident()}{i}";',
-        ]) for i in range(50)
-    ] + ["}"]
-    files["app/versions.go"] = ["package versions", "", "var known = []string{"] + [
-        rng.choice([
-            f'\t"{dotted((1, 9), (0, 30), (0, 99), (0, 99))}",',
-            f'\t"{dotted((1, 4), (10, 20), (10, 30), (10, 99))}", // build',
-            f'\t"v0.0.0-20231{rng.randint(100, 228)}{rng.randint(100000, 235959)}-{sha(12)}",',
-        ]) for _ in range(40)
-    ] + ['\t"3.14.15.92",', "}"]
+    files["app/ids.java"] = (
+        ["class Ids {"]
+        + [
+            rng.choice(
+                [
+                    f'    static final UUID ID_{i} = UUID.fromString("{random_uuid()}");',
+                    f'    static final String REQUEST_{i} = "{random_uuid()}";',
+                    f"    private {ident()} handler{i};",
+                    f'    static final String TYPE_{i} = "{ident()}{i}";',
+                ]
+            )
+            for i in range(50)
+        ]
+        + ["}"]
+    )
+    files["app/versions.go"] = (
+        ["package versions", "", "var known = []string{"]
+        + [
+            rng.choice(
+                [
+                    f'\t"{dotted((1, 9), (0, 30), (0, 99), (0, 99))}",',
+                    f'\t"{dotted((1, 4), (10, 20), (10, 30), (10, 99))}", // build',
+                    f'\t"{go_pseudo_version()}",',
+                ]
+            )
+            for _ in range(40)
+        ]
+        + ['\t"3.14.15.92",', "}"]
+    )
     vectors = []
     for i in range(40):
         phrase = rng.choice(PHRASES) + ("" if i < 10 else f" #{i}")
         encoded = base64.b64encode(phrase.encode()).decode()
-        vectors.append(rng.choice([
-            f'    ({phrase!r}, "{encoded}"),',
-            f'    assert b64encode({phrase.encode()!r}) == b"{encoded}"',
-            f'    assert decode("{encoded}") == {phrase!r}',
-        ]))
+        vectors.append(
+            rng.choice(
+                [
+                    f'    ({phrase!r}, "{encoded}"),',
+                    f'    assert b64encode({phrase.encode()!r}) == b"{encoded}"',
+                    f'    assert decode("{encoded}") == {phrase!r}',
+                ]
+            )
+        )
     files["tests/test_base64.py"] = ["VECTORS = [", *vectors, "]"]
-    files["web/palette.ts"] = ["export const palette = {"] + [
-        f'  shade{i}: ["#{draw(HEX, 6)}", "#{draw(HEX, 6)}", "#{draw(HEX, 6)}", "#{draw(HEX, 8)}"],'
-        for i in range(30)
-    ] + ["};"]
+    files["web/palette.ts"] = (
+        ["export const palette = {"]
+        + [
+            "  shade{}: [{}],".format(i, ", ".join(f'"#{draw(HEX, n)}"' for n in (6, 6, 6, 8)))
+            for i in range(30)
+        ]
+        + ["};"]
+    )
     files["app/urls.py"] = ['"""Endpoints (no credentials)."""'] + [
-        rng.choice([
-            f'API_{i} = "https://api.example.org/v{rng.randint(1, 3)}/items/{sha(8)}?page={i}"',
-            f'DOCS_{i} = "https://docs.python.org/3/library/{rng.choice(LOREM)}.html#{rng.choice(LOREM)}"',
-            f'MIRROR_{i} = "https://mirror{i}.fake-cdn.net/releases/{sha(40)}/archive.tar.gz"',
-            f'GIT_{i} = "git+https://github.com/fake-org/repo{i}.git@{sha(40)}"',
-        ]) for i in range(40)
+        rng.choice(
+            [
+                f'API_{i} = "https://api.example.org/v{rng.randint(1, 3)}/items/{sha(8)}?page={i}"',
+                f'DOCS_{i} = "https://docs.python.org/3/library/{rng.choice(LOREM)}.html#{rng.choice(LOREM)}"',
+                f'MIRROR_{i} = "https://mirror{i}.fake-cdn.net/releases/{sha(40)}/archive.tar.gz"',
+                f'GIT_{i} = "git+https://github.com/fake-org/repo{i}.git@{sha(40)}"',
+            ]
+        )
+        for i in range(40)
     ]
-    files["app/lorem.py"] = ['"""'] + [
-        " ".join(rng.choice(LOREM) for _ in range(12)) for _ in range(30)
-    ] + ['"""']
+    files["app/lorem.py"] = (
+        ['"""'] + [" ".join(rng.choice(LOREM) for _ in range(12)) for _ in range(30)] + ['"""']
+    )
     files["app/auth_docs.py"] = [
         '"""How credentials are passed (no values here)."""',
         'password = os.environ["DB_PASSWORD"]',
@@ -663,8 +839,9 @@ def main() -> None:
             if value in text
         ]
         manifest[path] = sorted(found, key=lambda item: (item["kind"], item["value"]))
-    unused = sorted(name for name, (_, value) in V.items() if not any(
-        value in text for text in FILES.values()))
+    unused = sorted(
+        name for name, (_, value) in V.items() if not any(value in text for text in FILES.values())
+    )
     if unused:
         raise SystemExit(f"values planted nowhere: {unused}")
     (HERE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
