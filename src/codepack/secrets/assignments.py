@@ -54,6 +54,8 @@ _SECRET_NAME = re.compile(rf"(?:{_SECRET_WORDS})$")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 _NAME_REST = re.compile(r"[a-z0-9_.-]*")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# what may follow a name that is assigned: quote, bracket, blank, operator, C# ``{ get; }``
+_AFTER_NAME = frozenset("'\"] \t:=,{")
 
 # after the name: a closing quote or bracket, a type annotation (``: str``, ``: &str``,
 # ``: String``), a C# property body, then the operator (``,`` only in PHP's define())
@@ -122,7 +124,8 @@ def _names(lowered: str) -> Iterator[tuple[int, int, bool]]:
         at = lowered.find(needle)
         while at >= 0:
             end = _NAME_REST.match(lowered, at).end()
-            if end not in seen:
+            # ``pass\n``, ``key)``, ``token(``: no assignment can follow; skipped cheaply
+            if end < len(lowered) and lowered[end] in _AFTER_NAME and end not in seen:
                 seen.add(end)
                 start = at
                 while start > 0 and lowered[start - 1] in _NAME_CHARS:
