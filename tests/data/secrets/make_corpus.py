@@ -495,7 +495,7 @@ file(
 )
 
 file(
-    "tests/test_crypto.py",
+    "tests/crypto_keys.py",
     r'''
     """Decrypting a PKCS#8 key (FAKE key material, planted for tests)."""
 
@@ -504,8 +504,8 @@ file(
     """
 
 
-    def test_key_is_pem() -> None:
-        assert ENCRYPTED_KEY.strip().startswith(b"-----BEGIN")
+    def key_is_pem() -> bool:
+        return ENCRYPTED_KEY.strip().startswith(b"-----BEGIN")
 ''',
 )
 
@@ -774,7 +774,7 @@ def benign_files() -> dict[str, list[str]]:
                 ]
             )
         )
-    files["tests/test_base64.py"] = ["VECTORS = [", *vectors, "]"]
+    files["tests/base64_vectors.py"] = ["VECTORS = [", *vectors, "]"]
     files["web/palette.ts"] = (
         ["export const palette = {"]
         + [
