@@ -515,9 +515,18 @@ def _clean_value(raw: str, kind: str) -> str:
 
 
 def _plugin_spans(
-    text: str, lowered: str, path: str, rule: _Rule, hashes: _HashContext
+    text: str,
+    lowered: str,
+    path: str,
+    rule: _Rule,
+    hashes: _HashContext,
+    lines_by_trigger: dict[re.Pattern[str], list[tuple[int, int, int]]],
 ) -> Iterator[_Span]:
-    for number, line_start, line_end in _triggered_lines(text, rule.trigger):
+    """Spans the rule's plugin flags; ``lines_by_trigger`` keeps each trigger's lines for the
+    rules that share it (both high-entropy plugins run on the same quoted strings)."""
+    if rule.trigger not in lines_by_trigger:
+        lines_by_trigger[rule.trigger] = list(_triggered_lines(text, rule.trigger))
+    for number, line_start, line_end in lines_by_trigger[rule.trigger]:
         line = text[line_start:line_end]
         found = rule.plugin.analyze_line(filename=path, line=line, line_number=number)
         values = sorted({str(s.secret_value) for s in found if s.secret_value})
@@ -592,9 +601,11 @@ def _spans(text: str, path: str) -> list[_Span]:
     lowered = text.lower()
     hashes = _HashContext(lowered)
     seen: dict[re.Pattern[str], bool] = {}
+    lines: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}
     for rule in _rules():
-        if rule.gated(text, lowered, seen):
-            candidates.extend(_plugin_spans(text, lowered, path, rule, hashes))
+        # a rule gated by its own trigger needs no separate gate scan: no lines, no spans
+        if rule.gates == (rule.trigger,) or rule.gated(text, lowered, seen):
+            candidates.extend(_plugin_spans(text, lowered, path, rule, hashes, lines))
     candidates.extend(_private_key_spans(text))
     candidates.extend(_Span(start, end, kind, KEY) for start, end, kind in token_spans(text))
     candidates.extend(
