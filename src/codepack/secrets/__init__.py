@@ -103,6 +103,7 @@ from codepack.secrets.assignments import (
     PASSWORD_KIND,
     assignment_spans,
     url_password_spans,
+    word_hits,
 )
 from codepack.secrets.shape import looks_wordy
 from codepack.secrets.tokens import token_spans
@@ -168,6 +169,11 @@ class _Rule:
 _QUOTED_TOKEN = re.compile(r"""['"][A-Za-z0-9+/=_-]{20,}+['"]""")
 # generous form of detect-secrets' ``key"] := "value`` assignment syntax (gates may over-match)
 _ASSIGNED = r"['\"\]]{0,2}\s*[:=> ]{1,3}\s*['\"]?"
+# IBM Cloud IAM keys: one gate per name word; every word is a credential-name word, so the
+# gates are checked at that scan's hits instead of by scans of their own
+_IBM_GATES = {
+    word: re.compile(word + _ASSIGNED + r"[\w-]{44}") for word in ("key", "pwd", "pass", "token")
+}
 
 
 def _compile(*patterns: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
@@ -199,7 +205,7 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("gitlab_token", GitLabTokenDetector, ("gl[a-z]{2,5}-", "GR1348941"),
           "gl[a-z]{2,5}-|GR1348941"),
     _Spec("ibm_cloud_iam_key", IbmCloudIamDetector,
-          tuple(word + _ASSIGNED + r"[\w-]{44}" for word in ("key", "pwd", "pass", "token")),
+          tuple(gate.pattern for gate in _IBM_GATES.values()),
           "(?:key|pwd|pass|token)" + _ASSIGNED + r"[\w-]{44}", lower=True),
     _Spec("ibm_cos_hmac", IbmCosHmacDetector, ("secret[-_]?(?:access)?[-_]?key",),
           "secret[-_]?(?:access)?[-_]?key", lower=True),
@@ -238,7 +244,9 @@ def _rules() -> tuple[_Rule, ...]:
             KEY,
             plugins.setdefault(spec.plugin, spec.plugin()),
             re.compile(spec.trigger, re.IGNORECASE if spec.lower else 0),
-            _compile(*spec.gates),
+            tuple(_IBM_GATES.values())
+            if spec.kind == "ibm_cloud_iam_key"
+            else _compile(*spec.gates),
             spec.lower,
         )
         for spec in _SPECS
@@ -602,6 +610,9 @@ def _spans(text: str, path: str) -> list[_Span]:
     hashes = _HashContext(lowered)
     seen: dict[re.Pattern[str], bool] = {}
     lines: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}
+    hits = word_hits(lowered)
+    for word, gate in _IBM_GATES.items():
+        seen[gate] = any(gate.match(lowered, at) for at in hits[word])
     for rule in _rules():
         # a rule gated by its own trigger needs no separate gate scan: no lines, no spans
         if rule.gates == (rule.trigger,) or rule.gated(text, lowered, seen):
@@ -613,7 +624,7 @@ def _spans(text: str, path: str) -> list[_Span]:
     )
     candidates.extend(
         _Span(start, end, kind, PASSWORD if kind == PASSWORD_KIND else KEY)
-        for start, end, kind in assignment_spans(text, lowered, path)
+        for start, end, kind in assignment_spans(text, lowered, path, hits)
     )
     candidates.extend(_email_spans(text))
     candidates.extend(_ipv4_spans(text))

@@ -48,7 +48,7 @@ _SECRET_WORDS = (
     r"|service|session|consumer|storage|admin|deploy)[_.-]?key|apikey"
 )
 # substrings every name holds (in lower case), and how each name must end
-_NAME_NEEDLES = ("pass", "pwd", "secret", "token", "credential", "key")
+NAME_NEEDLES = ("pass", "pwd", "secret", "token", "credential", "key")
 _PASSWORD_NAME = re.compile(rf"(?:{_PASSWORD_WORDS})$")
 _SECRET_NAME = re.compile(rf"(?:{_SECRET_WORDS})$")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -116,13 +116,27 @@ def _plausible_secret(value: str) -> bool:
     return not looks_wordy(value)
 
 
-def _names(lowered: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, is_password) of each name ending in a password or secret word, once
-    each, in no particular order; found from C-speed substring scans for the words."""
-    seen: set[int] = set()
-    for needle in _NAME_NEEDLES:
+def word_hits(lowered: str) -> dict[str, list[int]]:
+    """Where each name word (``pass``, ``pwd``, ``secret``, ``token``, ``credential``,
+    ``key``) starts in ``lowered``: one C-speed substring scan per word, shared with the
+    other detectors keyed on these words."""
+    hits: dict[str, list[int]] = {}
+    for needle in NAME_NEEDLES:
+        positions = []
         at = lowered.find(needle)
         while at >= 0:
+            positions.append(at)
+            at = lowered.find(needle, at + len(needle))
+        hits[needle] = positions
+    return hits
+
+
+def _names(lowered: str, hits: dict[str, list[int]]) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is_password) of each name ending in a password or secret word, once
+    each, in no particular order."""
+    seen: set[int] = set()
+    for needle in NAME_NEEDLES:
+        for at in hits[needle]:
             end = _NAME_REST.match(lowered, at).end()
             # ``pass\n``, ``key)``, ``token(``: no assignment can follow; skipped cheaply
             if end < len(lowered) and lowered[end] in _AFTER_NAME and end not in seen:
@@ -135,7 +149,6 @@ def _names(lowered: str) -> Iterator[tuple[int, int, bool]]:
                     yield start, end, True
                 elif _SECRET_NAME.search(name):
                     yield start, end, False
-            at = lowered.find(needle, end)
 
 
 def is_config_file(path: str) -> bool:
@@ -160,16 +173,21 @@ def _literal(value: str) -> bool:
     return _EXPRESSION.fullmatch(value) is None
 
 
-def assignment_spans(text: str, lowered: str, path: str) -> Iterator[tuple[int, int, str]]:
+def assignment_spans(
+    text: str, lowered: str, path: str, hits: dict[str, list[int]] | None = None
+) -> Iterator[tuple[int, int, str]]:
     """(start, end, kind) of each credential value assigned to a password or secret name.
 
     ``lowered`` is ``text.lower()``, shared with the other detectors; the name words are
-    searched in it (faster than a case-insensitive search).
+    searched in it (faster than a case-insensitive search). ``hits`` is ``word_hits
+    (lowered)`` when the caller has it already.
     """
     if len(lowered) != len(text):  # lower-casing moved offsets (rare non-ASCII letters)
-        lowered = text.translate(_ASCII_LOWER)
+        lowered, hits = text.translate(_ASCII_LOWER), None
+    if hits is None:
+        hits = word_hits(lowered)
     config = is_config_file(path)
-    for name_start, name_end, is_password in sorted(_names(lowered)):
+    for name_start, name_end, is_password in sorted(_names(lowered, hits)):
         if name_start > 0 and text[name_start - 1] in "$@":
             continue  # ``$password``/``@password``: a variable read, not a definition
         assignment = _ASSIGNMENT.match(text, name_end)
