@@ -6,14 +6,21 @@ of them is FAKE: format-valid, but never issued by anyone.
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from detect_secrets.settings import get_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codepack import secrets
+from codepack.classify import classify
+from codepack.config import QualityConfig, ScanConfig
 from codepack.secrets import EMAIL, IP_ADDRESS, KEY, PASSWORD, Finding, redact, scan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "repos" / "secrets-planted"
@@ -312,3 +319,167 @@ def test_planted_value_in_ordinary_code_only_changes_its_span(
     text = "\n".join([*lines, f'TOKEN = "{value}"', *lines])
     redacted, _ = redact(text, "mixed.py")
     assert redacted == "\n".join([*lines, f'TOKEN = "{placeholder}"', *lines])
+
+
+# --- issue #11: the planted corpus (tests/data/secrets, written by make_corpus.py) ----------
+
+CORPUS = Path(__file__).resolve().parent / "data" / "secrets"
+MANIFEST: dict[str, list[dict[str, str]]] = json.loads(
+    (CORPUS / "manifest.json").read_text(encoding="utf-8")
+)
+# the files ``codepack pack`` packs (code); the rest (.env, YAML, ...) is scanned only
+PACKED_FILES = sorted(
+    path
+    for path in MANIFEST
+    if isinstance(
+        classify(path, (CORPUS / "planted" / path).read_bytes(), ScanConfig(), QualityConfig()),
+        tuple,
+    )
+)
+WINDOW = 8  # no 8-character piece of a long secret may survive either
+
+
+def _leaks(original: str, output: str, values: list[str]) -> list[str]:
+    """The planted values whose text, or an 8+ character piece of it, is in ``output``.
+
+    A piece that the file also holds outside every planted value (a ``https://hooks.``
+    prefix, a PEM header) says nothing about a leak and is not counted.
+    """
+    rest = original
+    for value in values:
+        rest = rest.replace(value, "\0")
+    leaked = []
+    for value in values:
+        pieces = [value[i : i + WINDOW] for i in range(len(value) - WINDOW + 1)]
+        if value in output or any(p in output and p not in rest for p in pieces):
+            leaked.append(value)
+    return leaked
+
+
+def test_planted_corpus_is_large_and_varied() -> None:
+    planted = [item for items in MANIFEST.values() for item in items]
+    assert len(planted) >= 70
+    assert len({item["kind"] for item in planted}) >= 25
+    assert len(PACKED_FILES) >= 15  # most of it stands in files codepack packs
+    for path, items in MANIFEST.items():
+        text = (CORPUS / "planted" / path).read_text(encoding="utf-8")
+        assert all(item["value"] in text for item in items), path
+
+
+@pytest.mark.parametrize("path", sorted(MANIFEST))
+def test_no_planted_secret_survives_redaction(path: str) -> None:
+    text = (CORPUS / "planted" / path).read_text(encoding="utf-8")
+    values = [item["value"] for item in MANIFEST[path]]
+    redacted, findings = redact(text, path)
+    assert _leaks(text, redacted, values) == []
+    assert len(findings) >= len(values)
+
+
+def test_no_planted_secret_reaches_the_packed_parquet(tmp_path: Path) -> None:
+    """End to end with default options: the CLI packs the corpus, the Parquet is read back."""
+    repos = tmp_path / "repos"
+    shutil.copytree(CORPUS / "planted", repos / "planted")
+    out = tmp_path / "out"
+    subprocess.run(
+        [sys.executable, "-m", "codepack", "pack", str(repos), "--out", str(out), "--quiet"],
+        check=True,
+        capture_output=True,
+    )
+    rows = pq.read_table(sorted(out.glob("part-*.parquet"))).to_pylist()
+    packed = {path for row in rows for path in row["paths"]}
+    assert packed == set(PACKED_FILES)
+    output = "\n".join(row["text"] for row in rows)
+    originals = "\n".join(
+        (CORPUS / "planted" / path).read_text(encoding="utf-8") for path in PACKED_FILES
+    )
+    values = [item["value"] for path in PACKED_FILES for item in MANIFEST[path]]
+    assert _leaks(originals, output, values) == []
+
+
+def test_benign_corpus_false_positives_at_most_one_in_fifty_lines() -> None:
+    lines = false_positives = 0
+    for file in sorted((CORPUS / "benign").rglob("*")):
+        if file.is_file():
+            text = file.read_text(encoding="utf-8")
+            lines += text.count("\n")
+            false_positives += len(scan(text, str(file.relative_to(CORPUS / "benign"))))
+    assert lines >= 500
+    assert false_positives * 50 <= lines
+
+
+LONG_STRIPE_BODY = (  # 99 characters: the key is 107 long, the plugin stops after 24
+    "Fakeu8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBXuDL7DxtpYlSXpfKtHF4v"
+)
+# the reported leaks, each in the smallest file that shows it: (path, text, secret)
+REPORTED_LEAKS = [
+    ("deploy.sh", "export AWS_SECRET_ACCESS_KEY=Zq3FakePlanted/Aws9kX+0123456789AbcdEf\n",
+     "Zq3FakePlanted/Aws9kX+0123456789AbcdEf"),
+    ("pay.env", f"STRIPE=sk_live_{LONG_STRIPE_BODY}\n", LONG_STRIPE_BODY[-40:]),
+    ("key.py", 'KEY = """-----BEGIN ENCRYPTED PRIVATE KEY-----\n' + FAKE_RSA_BODY
+     + '-----END ENCRYPTED PRIVATE KEY-----"""\n', FAKE_RSA_BODY.split("\n")[2]),
+    ("npm.js", 'const token = "npm_FakePlantedNpmToken0123456789abcdefg";\n',
+     "npm_FakePlantedNpmToken0123456789abcdefg"),
+    ("bot.py", 'BOT = "1234567890:AAFakePlantedTelegramBotToken012345"\n',
+     "AAFakePlantedTelegramBotToken012345"),
+    ("shop.rb", 'TOKEN = "shpat_0123456789abcdef0123456789abcdef"\n',
+     "0123456789abcdef0123456789abcdef"),
+    ("db.go", 'var dbPassword = "FakeHarbor123!xyz"\n', "FakeHarbor123!xyz"),
+    ("digests.py", "".join(f"# sha256 of part {i}: {'0a1b2c3d' * 8}\n" for i in range(6))
+     + 'UPLOAD = "FakeQ9rT2mXw8LpZ4vN7bK3cJ6hY1sD5gF0aE2uI9oP4w7Xz"\n',
+     "FakeQ9rT2mXw8LpZ4vN7bK3cJ6hY1sD5gF0aE2uI9oP4w7Xz"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "text", "secret"), REPORTED_LEAKS, ids=lambda v: v[:12])
+def test_reported_leaks_are_redacted(path: str, text: str, secret: str) -> None:
+    redacted, findings = redact(text, path)
+    assert secret not in redacted
+    assert findings
+
+
+REPORTED_FALSE_POSITIVES = [
+    'BASE_REF = "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"',
+    '    ("serde", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),',
+    'PI_DIGITS = "3.14.15.92"',
+    '    assert b64encode(b"The quick brown fox jumps") == b"VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcw=="',
+]
+
+
+@pytest.mark.parametrize("line", REPORTED_FALSE_POSITIVES)
+def test_reported_false_positives_are_left_alone(line: str) -> None:
+    assert redact(line, "example.py") == (line, [])
+
+
+# code that names passwords and tokens without holding one (seen in the CPython stdlib)
+CREDENTIAL_LOOKALIKES = [
+    "ctx.load_cert_chain(CERTFILE_PROTECTED, password=getpass_unicode)",
+    "smtp.user, smtp.password = sim_auth[0], sim_auth[1]",
+    "('http', 'user/name', 'password', 'localhost:22')",
+    "names = ['version', 'grp', 'pwd', 'symlink_exception']",
+    'INCORRECT_PASSWD = "Incorrect"',
+    "password = get_password(user)",
+    'token_type = "Bearer"',
+    'API_KEY = "my_service_api_key_name"',
+    "export DB_PASSWORD=${DB_PASSWORD_FROM_VAULT}",
+]
+
+
+@pytest.mark.parametrize("line", CREDENTIAL_LOOKALIKES)
+def test_names_without_credentials_are_left_alone(line: str) -> None:
+    assert redact(line, "example.py") == (line, [])
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "secret"),
+    [
+        ("app.env", "DB_PASSWORD=Hunter2020x", "Hunter2020x"),
+        ("config.yml", "  password: s3cret-Pa55", "s3cret-Pa55"),
+        ("settings.json", '"ConnStr": "Server=db;User Id=sa;Pwd=Fake0Pw!9;"', "Fake0Pw!9"),
+        ("Config.php", "define('DB_PASSWORD', 'Fake0Pw!9x');", "Fake0Pw!9x"),
+        ("run.py", 'client.login(user="admin", password="Fake0Pw!9x")', "Fake0Pw!9x"),
+    ],
+)
+def test_password_assignments_are_redacted(path: str, line: str, secret: str) -> None:
+    redacted, findings = redact(line, path)
+    assert secret not in redacted
+    assert [f.placeholder for f in findings] == [PASSWORD]

@@ -5,13 +5,18 @@ What is found, and what replaces it:
 * keys and tokens -> ``<KEY>``: detect-secrets' plugins from BigCode's list (AWS, Artifactory,
   Azure storage, Cloudant, Discord, GitHub, IBM Cloud IAM / COS HMAC, JWT, Mailchimp, npm,
   SendGrid, Slack, SoftLayer, Stripe, Twilio) plus GitLab, OpenAI and PyPI tokens, and
-  high-entropy quoted strings (Base64 > 4.5 bits, hex > 3.0 bits per character);
-* private keys -> one ``<KEY>`` for the whole ``BEGIN ... END`` block;
+  high-entropy quoted strings (Base64 > 4.5 bits, hex > 3.0 bits per character); issuer
+  formats the plugins lack or cut short (``tokens.py``: GitHub fine-grained, OpenAI
+  project, Anthropic, Google API, npm, Docker Hub, Heroku, Telegram, Shopify, Mailgun,
+  Azure Service Bus); Stripe, GitHub, GitLab, Discord and JWT matches are extended over the
+  whole token;
+* private keys -> one ``<KEY>`` for the whole ``BEGIN ... END`` block, whatever the header;
 * passwords in URLs (``scheme://user:password@host``) -> ``<PASSWORD>``;
+* values assigned to password names -> ``<PASSWORD>``, to secret/token/API-key names ->
+  ``<KEY>`` (``assignments.py``: detect-secrets' ``KeywordDetector`` idea, which BigCode
+  dropped for its false positives, with stricter value rules); used only where no other
+  detector found anything;
 * e-mail addresses -> ``<EMAIL>``; public IPv4/IPv6 addresses -> ``<IP_ADDRESS>``.
-
-detect-secrets' ``KeywordDetector`` (``password = "..."``) is not used: BigCode dropped it for
-its false positives, and test fixtures are full of such assignments.
 
 False-positive guards (code is full of random-looking strings that are not secrets):
 
@@ -23,14 +28,19 @@ False-positive guards (code is full of random-looking strings that are not secre
   BigCode used a gibberish model for this; character-class mix is a model-free stand-in;
 * hashes and ids: a high-entropy string of a digest's length (MD5/SHA-1/SHA-2, hex or
   Base64) on a line, or after a line, that mentions hash/sha1/md5/digest/commit/uuid/...,
-  and every high-entropy string of a file in which such words are frequent (BigCode's
-  ``file_has_hashes``), is kept;
+  or in a file in which such words are frequent (BigCode's ``file_has_hashes``), is kept;
+  so is hex of a digest's length anywhere unless its line names a secret (git commit ids,
+  Cargo/vendored checksums): ``API_TOKEN = "<40 hex>"`` is a token, ``BASE = "<40 hex>"``
+  a commit. A random key of another length is a secret even among many digests;
+* Base64 that decodes to readable text (test vectors, encoded JSON) is kept, unless it is
+  a ``user:password`` pair;
 * a ``BEGIN PRIVATE KEY`` marker without a key body (PEM parsers, docs) is kept;
 * IPs: private, loopback, link-local, multicast, reserved and documentation ranges are kept
   (127.0.0.1, 0.0.0.0, 10/8, 192.168/16, 192.0.2/24, 2001:db8::/32, ...), as are
-  version-like dotted numbers (first two parts one digit, like 8.2.4.44 or 1.2.3.4, unless
-  the text around says dns/server; BigCode kept all-single-digit ones) and anything on a
-  line saying ``version``; IPv6 needs three groups and a global (2000::/3) address;
+  version-like dotted numbers (a one-digit first part and a one-digit second part or no
+  three-digit part: 8.2.4.44, 1.2.3.4, 3.14.15.92; unless the text around says dns/server;
+  BigCode kept all-single-digit ones) and anything on a line saying ``version``; IPv6
+  needs three groups and a global (2000::/3) address;
 * e-mails: ``git@host`` (an SSH remote, not a mailbox), ``name@2x.png`` assets and the
   reserved example domains (example.com/.org/.net, .test, .example, .invalid, .local) are
   kept: they are nobody's address.
@@ -38,14 +48,17 @@ False-positive guards (code is full of random-looking strings that are not secre
 Speed: each plugin has gates, literal-led regexes searched once over the whole text (or its
 lower-cased copy) at C speed; a text no gate matches is never given to the plugin, and in
 one that matches only the lines its trigger hits are handed to ``analyze_line``. E-mail and
-IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back. Measured on
-the CPython stdlib: see ``benchmarks/dedup_stdlib.py --hygiene``.
+IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back; issuer
+tokens and assignment names start from substring checks. Measured on the CPython stdlib and
+the planted/benign corpora: ``benchmarks/secrets.py``.
 
 Findings never contain the secret itself, so audits can be shared.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 import string
@@ -63,7 +76,6 @@ from detect_secrets.plugins.artifactory import ArtifactoryDetector
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
 from detect_secrets.plugins.base import BasePlugin
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
 from detect_secrets.plugins.cloudant import CloudantDetector
 from detect_secrets.plugins.discord import DiscordBotTokenDetector
 from detect_secrets.plugins.github_token import GitHubTokenDetector
@@ -78,7 +90,6 @@ from detect_secrets.plugins.jwt import JwtTokenDetector
 from detect_secrets.plugins.mailchimp import MailchimpDetector
 from detect_secrets.plugins.npm import NpmDetector
 from detect_secrets.plugins.openai import OpenAIDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector
 from detect_secrets.plugins.pypi_token import PypiTokenDetector
 from detect_secrets.plugins.sendgrid import SendGridDetector
 from detect_secrets.plugins.slack import SlackDetector
@@ -86,6 +97,16 @@ from detect_secrets.plugins.softlayer import SoftlayerDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 from detect_secrets.settings import get_settings
+
+from codepack.secrets.assignments import (
+    ASSIGNMENT_KINDS,
+    PASSWORD_KIND,
+    assignment_spans,
+    url_password_spans,
+    word_hits,
+)
+from codepack.secrets.shape import looks_wordy
+from codepack.secrets.tokens import token_spans
 
 KEY = "<KEY>"
 PASSWORD = "<PASSWORD>"
@@ -143,9 +164,16 @@ class _Rule:
         return False
 
 
-_QUOTED_TOKEN = re.compile(r"""['"][A-Za-z0-9+/=_-]{20,}['"]""")
+# possessive: the closing quote is never inside the run, so giving characters back (the
+# default) only wastes time on every long unquoted run; this is the costliest gate
+_QUOTED_TOKEN = re.compile(r"""['"][A-Za-z0-9+/=_-]{20,}+['"]""")
 # generous form of detect-secrets' ``key"] := "value`` assignment syntax (gates may over-match)
 _ASSIGNED = r"['\"\]]{0,2}\s*[:=> ]{1,3}\s*['\"]?"
+# IBM Cloud IAM keys: one gate per name word; every word is a credential-name word, so the
+# gates are checked at that scan's hits instead of by scans of their own
+_IBM_GATES = {
+    word: re.compile(word + _ASSIGNED + r"[\w-]{44}") for word in ("key", "pwd", "pass", "token")
+}
 
 
 def _compile(*patterns: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
@@ -165,8 +193,6 @@ class _Spec:
 
 
 _SPECS: tuple[_Spec, ...] = (
-    _Spec("private_key", PrivateKeyDetector, ("PRIVATE KEY", "PuTTY-User-Key"),
-          "PRIVATE KEY|PuTTY-User-Key"),
     _Spec("aws_key", AWSKeyDetector, ("aws",), "aws", lower=True),
     _Spec("aws_key", AWSKeyDetector, ("A(?:3T|BIA|CCA|KIA|SIA)",), "A(?:3T|BIA|CCA|KIA|SIA)"),
     _Spec("artifactory_token", ArtifactoryDetector, ("AKC", r"AP[\dA-F]"), r"AKC|AP[\dA-F]"),
@@ -179,7 +205,7 @@ _SPECS: tuple[_Spec, ...] = (
     _Spec("gitlab_token", GitLabTokenDetector, ("gl[a-z]{2,5}-", "GR1348941"),
           "gl[a-z]{2,5}-|GR1348941"),
     _Spec("ibm_cloud_iam_key", IbmCloudIamDetector,
-          tuple(word + _ASSIGNED + r"[\w-]{44}" for word in ("key", "pwd", "pass", "token")),
+          tuple(gate.pattern for gate in _IBM_GATES.values()),
           "(?:key|pwd|pass|token)" + _ASSIGNED + r"[\w-]{44}", lower=True),
     _Spec("ibm_cos_hmac", IbmCosHmacDetector, ("secret[-_]?(?:access)?[-_]?key",),
           "secret[-_]?(?:access)?[-_]?key", lower=True),
@@ -218,15 +244,13 @@ def _rules() -> tuple[_Rule, ...]:
             KEY,
             plugins.setdefault(spec.plugin, spec.plugin()),
             re.compile(spec.trigger, re.IGNORECASE if spec.lower else 0),
-            _compile(*spec.gates),
+            tuple(_IBM_GATES.values())
+            if spec.kind == "ibm_cloud_iam_key"
+            else _compile(*spec.gates),
             spec.lower,
         )
         for spec in _SPECS
     ]
-    url_password = re.compile(r"://[^\s/@]+:[^\s/@]+@")
-    rules.append(
-        _Rule("basic_auth_password", PASSWORD, BasicAuthDetector(), url_password, (url_password,))
-    )
     for kind, plugin in (
         ("high_entropy_base64", Base64HighEntropyString(4.5)),
         ("high_entropy_hex", HexHighEntropyString(3.0)),
@@ -240,6 +264,8 @@ _TOKEN_TAILS = {
     "github_token": re.compile(r"[A-Za-z0-9_]*"),
     "gitlab_token": re.compile(r"[A-Za-z0-9_-]*"),
     "jwt": re.compile(r"[A-Za-z0-9_.+/=-]*"),
+    "stripe_key": re.compile(r"[A-Za-z0-9]*"),  # keys grew past the plugin's 24 characters
+    "discord_token": re.compile(r"[A-Za-z0-9_-]*"),  # and so did Discord's signatures
 }
 
 # --- guards for high-entropy strings ----------------------------------------------------------
@@ -249,22 +275,9 @@ _HASH_WORDS = (
     "hash", "digest", "checksum", "integrity", "fingerprint", "commit", "revision", "etag",
     "sha1", "sha2", "sha3", "sha5", "sha-", "md5", "crc", "uuid", "guid",
 )  # fmt: skip
-_HEX_DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+_HEX_DIGEST_LENGTHS = frozenset({32, 40, 48, 56, 64, 96, 128})
 _B64_DIGEST_LENGTHS = frozenset({22, 24, 27, 28, 38, 40, 43, 44, 64, 86, 88})
 _HEX_CHARS = frozenset("0123456789abcdefABCDEF")
-_WORD_RUN = re.compile(r"[A-Z]?[a-z]{3,}|[A-Z]{4,}")
-_VOWELS = frozenset("aeiouAEIOU")
-
-
-def _looks_wordy(value: str) -> bool:
-    """True when at least half the string is word-like runs (``SomeLongName_v2``): random
-    tokens rarely hold long lower-case runs with vowels."""
-    covered = sum(
-        len(run)
-        for run in _WORD_RUN.findall(value)
-        if any(c in _VOWELS for c in run) or run.isupper()
-    )
-    return covered * 2 >= len(value)
 
 
 def _looks_random(value: str, kind: str) -> bool:
@@ -277,21 +290,43 @@ def _looks_random(value: str, kind: str) -> bool:
         and any(c.isdigit() for c in value)
         and any(c.isupper() for c in value)
         and any(c.islower() for c in value)
-        and not _looks_wordy(value)
+        and not looks_wordy(value)
     )
+
+
+_SECRET_WORDS = re.compile(r"secret|token|key|pass|pwd|auth|credential|session|cookie")
+_PRINTABLE = frozenset(range(0x20, 0x7F)) | {0x09, 0x0A, 0x0D}
+_CREDENTIAL_PAIR = re.compile(rb"[^\s:]+:[^\s:]+")
+
+
+def _encodes_text(value: str) -> bool:
+    """Base64 of readable text (a test vector, an encoded JSON header or phrase), which a
+    generated key never is; ``user:password`` pairs (HTTP basic auth) stay secrets."""
+    padded = value + "=" * (-len(value) % 4)
+    try:
+        decoded = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(decoded) < 8 or not all(byte in _PRINTABLE for byte in decoded):
+        return False
+    return _CREDENTIAL_PAIR.fullmatch(decoded) is None
 
 
 def _mentions_hashes(lowered: str) -> bool:
     return any(word in lowered for word in _HASH_WORDS)
 
 
-def _is_hash(value: str, lowered_context: str) -> bool:
-    """A digest-length value whose line (or the line before) talks about hashes or ids."""
+def _has_digest_length(value: str) -> bool:
+    """Whether the value is as long as an MD5/SHA digest in hex or Base64 (or is an SRI
+    ``sha512-...`` integrity string)."""
     is_hex = all(c in _HEX_CHARS for c in value)
     lengths = _HEX_DIGEST_LENGTHS if is_hex else _B64_DIGEST_LENGTHS
-    if len(value) not in lengths and not value.startswith(("sha256-", "sha384-", "sha512-")):
-        return False
-    return _mentions_hashes(lowered_context)
+    return len(value) in lengths or value.startswith(("sha256-", "sha384-", "sha512-"))
+
+
+def _is_hash(value: str, lowered_context: str) -> bool:
+    """A digest-length value whose line (or the line before) talks about hashes or ids."""
+    return _has_digest_length(value) and _mentions_hashes(lowered_context)
 
 
 class _HashContext:
@@ -325,15 +360,17 @@ _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _MIN_KEY_MATERIAL = 64  # base64 characters of key body that make a real key, not a marker
 
 
-def _private_key_spans(text: str, line_start: int, line_end: int) -> Iterator[tuple[int, int]]:
-    """Whole key blocks that start on the flagged line and hold real key material."""
-    for pattern in (_KEY_BLOCK, _PUTTY_BLOCK):
-        for match in pattern.finditer(text, line_start):
-            if match.start() >= line_end:
-                break
+def _private_key_spans(text: str) -> Iterator[_Span]:
+    """Whole key blocks that hold real key material, whatever their header says (RSA, EC,
+    DSA, OPENSSH, ENCRYPTED, PGP ... BLOCK, SSH2 ENCRYPTED; detect-secrets' plugin knows a
+    fixed list of headers and missed ``ENCRYPTED PRIVATE KEY``) and PuTTY key files."""
+    for gate, pattern in (("PRIVATE KEY", _KEY_BLOCK), ("PuTTY-User-Key", _PUTTY_BLOCK)):
+        if gate not in text:
+            continue
+        for match in pattern.finditer(text):
             body = match.group("body") if pattern is _KEY_BLOCK else match.group()
             if sum(len(m) for m in _KEY_MATERIAL.findall(body)) >= _MIN_KEY_MATERIAL:
-                yield match.start(), match.end()
+                yield _Span(match.start(), match.end(), "private_key", KEY)
 
 
 # --- e-mail and IP addresses ------------------------------------------------------------------
@@ -394,14 +431,18 @@ def _line_around(text: str, start: int, end: int) -> str:
 
 
 def _looks_like_version(text: str, value: str, start: int, end: int) -> bool:
-    """``1.2.3.4``-like numbers (first two parts one digit: BigCode skipped all-single-digit
-    ones; section numbers such as 8.2.4.44 and versions such as 7.1.4.34 are the same
-    shape) unless the text around talks about DNS or servers, and anything on a line that
-    says ``version``."""
-    first, second = value.split(".")[:2]
+    """Version- and section-number-shaped values, unless the text around talks about DNS
+    or servers; and anything on a line that says ``version``.
+
+    Version-shaped: a one-digit first part and either a one-digit second part (BigCode
+    skipped all-single-digit ones; section numbers such as 8.2.4.44 and versions such as
+    7.1.4.34 are the same shape) or no three-digit part at all (3.14.15.92, 2.12.65.41:
+    build numbers rarely reach 100, while three of four octets of a random address do).
+    """
+    parts = value.split(".")
     if (
-        len(first) == 1
-        and len(second) == 1
+        len(parts[0]) == 1
+        and (len(parts[1]) == 1 or all(len(part) < 3 for part in parts))
         and not _DNS_CONTEXT.search(text, max(0, start - 100), end + 100)
     ):
         return True
@@ -483,9 +524,18 @@ def _clean_value(raw: str, kind: str) -> str:
 
 
 def _plugin_spans(
-    text: str, lowered: str, path: str, rule: _Rule, hashes: _HashContext
+    text: str,
+    lowered: str,
+    path: str,
+    rule: _Rule,
+    hashes: _HashContext,
+    lines_by_trigger: dict[re.Pattern[str], list[tuple[int, int, int]]],
 ) -> Iterator[_Span]:
-    for number, line_start, line_end in _triggered_lines(text, rule.trigger):
+    """Spans the rule's plugin flags; ``lines_by_trigger`` keeps each trigger's lines for the
+    rules that share it (both high-entropy plugins run on the same quoted strings)."""
+    if rule.trigger not in lines_by_trigger:
+        lines_by_trigger[rule.trigger] = list(_triggered_lines(text, rule.trigger))
+    for number, line_start, line_end in lines_by_trigger[rule.trigger]:
         line = text[line_start:line_end]
         found = rule.plugin.analyze_line(filename=path, line=line, line_number=number)
         values = sorted({str(s.secret_value) for s in found if s.secret_value})
@@ -493,10 +543,6 @@ def _plugin_spans(
             value = _clean_value(raw, rule.kind)
             if not value or is_templated_secret(value) or not any(c.isalnum() for c in value):
                 continue
-            if rule.kind == "private_key":
-                for start, end in _private_key_spans(text, line_start, line_end):
-                    yield _Span(start, end, rule.kind, rule.placeholder)
-                break
             if rule.entropy and not _entropy_hit_is_secret(
                 value, line, lowered, line_start, line_end, rule, hashes
             ):
@@ -516,6 +562,8 @@ def _entropy_hit_is_secret(
     """The false-positive guards of high-entropy strings (see the module docstring)."""
     if not _looks_random(value, rule.kind):
         return False
+    if rule.kind == "high_entropy_base64" and _encodes_text(value):
+        return False
     if is_sequential_string(value) or is_potential_uuid(value):
         return False
     if is_likely_id_string(value, line, rule.plugin):
@@ -525,7 +573,11 @@ def _entropy_hit_is_secret(
     context = lowered[lowered.rfind("\n", 0, max(line_start - 1, 0)) + 1 : line_end]
     if _is_hash(value, context):
         return False
-    return not hashes.file_has_hashes()
+    if rule.kind == "high_entropy_hex" and _has_digest_length(value):
+        # git commit ids, lock-file and vendored-archive checksums: digests, unless the
+        # line names a secret (``API_TOKEN = "<40 hex>"``)
+        return _SECRET_WORDS.search(lowered, line_start, line_end) is not None
+    return not (_has_digest_length(value) and hashes.file_has_hashes())
 
 
 def _value_spans(line: str, line_start: int, value: str, rule: _Rule) -> Iterator[_Span]:
@@ -549,7 +601,8 @@ def _value_spans(line: str, line_start: int, value: str, rule: _Rule) -> Iterato
 
 
 def _spans(text: str, path: str) -> list[_Span]:
-    """Every finding's span, overlaps resolved: higher priority, then longer, then earlier,
+    """Every finding's span, overlaps resolved: a value found by its format beats one
+    found by the name it is assigned to, then higher priority, then longer, then earlier,
     then a named detector wins; a span overlapping an accepted one is dropped (a URL
     password is not also an e-mail, a key inside a private-key block is not counted twice)."""
     _never_verify()
@@ -557,14 +610,29 @@ def _spans(text: str, path: str) -> list[_Span]:
     lowered = text.lower()
     hashes = _HashContext(lowered)
     seen: dict[re.Pattern[str], bool] = {}
+    lines: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}
+    hits = word_hits(lowered)
+    for word, gate in _IBM_GATES.items():
+        seen[gate] = any(gate.match(lowered, at) for at in hits[word])
     for rule in _rules():
-        if rule.gated(text, lowered, seen):
-            candidates.extend(_plugin_spans(text, lowered, path, rule, hashes))
+        # a rule gated by its own trigger needs no separate gate scan: no lines, no spans
+        if rule.gates == (rule.trigger,) or rule.gated(text, lowered, seen):
+            candidates.extend(_plugin_spans(text, lowered, path, rule, hashes, lines))
+    candidates.extend(_private_key_spans(text))
+    candidates.extend(_Span(start, end, kind, KEY) for start, end, kind in token_spans(text))
+    candidates.extend(
+        _Span(start, end, kind, PASSWORD) for start, end, kind in url_password_spans(text)
+    )
+    candidates.extend(
+        _Span(start, end, kind, PASSWORD if kind == PASSWORD_KIND else KEY)
+        for start, end, kind in assignment_spans(text, lowered, path, hits)
+    )
     candidates.extend(_email_spans(text))
     candidates.extend(_ipv4_spans(text))
     candidates.extend(_ipv6_spans(text))
     candidates.sort(
         key=lambda s: (
+            s.kind in ASSIGNMENT_KINDS,  # known only by its name: used where nothing else is
             _PRIORITY[s.placeholder],
             s.start - s.end,
             s.start,

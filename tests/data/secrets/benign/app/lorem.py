@@ -1,0 +1,32 @@
+"""
+dolor eiusmod ut dolore do ut eiusmod elit do consectetur tempor dolore
+tempor eiusmod consectetur tempor incididunt ipsum amet eiusmod ipsum aliqua et adipiscing
+lorem adipiscing ipsum adipiscing ipsum adipiscing ut sit labore et sed et
+et tempor ut aliqua ipsum dolore sed ut ipsum lorem et labore
+ut magna magna ut sit ut ipsum lorem elit labore ut lorem
+consectetur dolore tempor dolore dolore ipsum incididunt dolore elit ipsum magna eiusmod
+labore ut adipiscing aliqua dolore sed sed incididunt tempor adipiscing eiusmod ipsum
+elit dolor tempor dolor lorem sit et sit ipsum do amet consectetur
+amet sed elit sed eiusmod ut labore ipsum dolore dolor et dolor
+dolore adipiscing amet et aliqua aliqua aliqua elit labore adipiscing labore ut
+ipsum sit et aliqua consectetur et adipiscing ipsum aliqua amet adipiscing magna
+consectetur et sit eiusmod do eiusmod aliqua adipiscing eiusmod sed labore amet
+sit tempor dolor adipiscing lorem incididunt adipiscing lorem eiusmod ut dolor incididunt
+dolore consectetur et consectetur ipsum dolore incididunt sit incididunt magna consectetur dolor
+lorem ut labore elit dolor et lorem ut adipiscing lorem elit aliqua
+dolore labore adipiscing do lorem lorem amet amet et lorem do amet
+incididunt tempor lorem lorem do dolore magna adipiscing incididunt do labore do
+amet tempor dolor magna et consectetur dolor labore sed do magna tempor
+ut tempor et et lorem sed sed amet dolor adipiscing elit sit
+et consectetur tempor dolore dolore sit sit et aliqua et amet dolor
+incididunt sit elit dolore adipiscing tempor sed incididunt dolor lorem consectetur sed
+sit ut sed ut magna aliqua eiusmod labore sit dolore ut eiusmod
+ipsum adipiscing lorem ipsum aliqua sed ut aliqua ut eiusmod do elit
+ipsum magna do dolor adipiscing dolore dolore ut lorem et aliqua dolor
+elit tempor incididunt amet magna adipiscing aliqua elit eiusmod magna incididunt dolor
+ipsum sit tempor adipiscing tempor lorem amet et adipiscing ipsum elit ipsum
+lorem eiusmod consectetur ut sed ut labore dolore ipsum dolore elit ipsum
+eiusmod dolor ut sit labore eiusmod tempor ipsum consectetur amet magna labore
+ipsum ipsum dolore dolor magna dolor adipiscing tempor incididunt consectetur aliqua tempor
+adipiscing do lorem magna sit labore do labore ut magna magna do
+"""

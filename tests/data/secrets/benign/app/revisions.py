@@ -1,0 +1,62 @@
+"""Pinned upstream sources."""
+
+pinned[0] = "8e6ea5b6b099496d00973301737e10ec2befa6fb"  # git rev
+HEAD_1 = "b483ae9631d1dab9cd5962d4303ce1efb4fa69d8"
+BASE_REF_2 = "4d60372379a990e7becce1e99370416503c6f90b"
+UPSTREAM_COMMIT_3 = "44a1e7f3513b8348f12d2121b9a2e73a35ac791b"
+BASE_REF_4 = "edf093038f3541b36ef9229493f4752f5bef975f"
+pinned[5] = "5351edaaacec6b64f62510d3c31542d1c369a8ef"  # git rev
+    ("dep6", "3fdcafcd2f772355a561caa8335644585f19395f"),
+BASE_REF_7 = "715c5a12962a79a8c0d412ffca41d45ec975460e"
+UPSTREAM_COMMIT_8 = "a513c2d55e66e0e2db2635a263e1deb221700bff"
+UPSTREAM_COMMIT_9 = "2e0c2a1d26eda078a06747881a7aa21df47e9c97"
+pinned[10] = "e2cc8f4fa2b2907a67a4cf70af75ce10c7be770f"  # git rev
+# fixed upstream in 95be0e2fb47d, see b4d15c8a101541cee256808f5f1ccaf13ed82946
+UPSTREAM_COMMIT_12 = "942025f462e86d8c8268be222b1a74a7d7bdbf72"
+UPSTREAM_COMMIT_13 = "543ac1e16121e3a212e866f468e632a98499cc0b"
+pinned[14] = "401a67f0a1db150738ca98a6d9322432c2d6957b"  # git rev
+HEAD_15 = "a2c6541f1119aa0f902c51e5fb33f966b77084a5"
+UPSTREAM_COMMIT_16 = "f8243b2c1fe392f059a8aebf5ed43a83c24554df"
+    ("dep17", "a427a8e09a8728df9f5335918837fa1b2cab3374"),
+UPSTREAM_COMMIT_18 = "990033811553f04aec4babdf46cb72fc638981b7"
+BASE_REF_19 = "db414e1af699c126b586a3e9cca57ea9f952c6a2"
+    ("dep20", "87d3d13816218901d06401ecff387f6993d16642"),
+UPSTREAM_COMMIT_21 = "af36aed9236355e9a95c90138297d84615f23a80"
+UPSTREAM_COMMIT_22 = "ec3a0006aa32bc8b9547c05cd1ff7e3d1a57bbf2"
+pinned[23] = "6e2ecf738696fccea21b212c609986fa6eac8847"  # git rev
+    ("dep24", "4a3b1a7ee36a587fa587a4027bcb40f28006f35e"),
+# fixed upstream in c0cbe982f285, see deb799f4b44ce639cdb7a953581f0cfd724704c4
+UPSTREAM_COMMIT_26 = "a635b3da27832bcdc0bad2711bdc51cb3e9e9141"
+HEAD_27 = "e922c4bdbe44f78be604b8ab59b442c7d359fa30"
+BASE_REF_28 = "d1bb42f04ba10809d2139ca092e40e31e9eb8695"
+HEAD_29 = "b40f15f0b8fb112449efe5eeb5c8562280fd7191"
+pinned[30] = "c406dd4983eb0329f778c1b527f61aad19552184"  # git rev
+# fixed upstream in fdaf8fd274d2, see 3e318a350e08f8b6f40f1dd417ec4a7a12ef1645
+UPSTREAM_COMMIT_32 = "66b2d90fefd933963931d81ebd931d61f86af27d"
+HEAD_33 = "c967788ae7540478c387384ac2adbd4e3427e8f2"
+# fixed upstream in d34b85cb02fb, see 48899399bd50d64e78782eee335d45544461b1d5
+pinned[35] = "c459249f7fd1ccbaa17306faceb14df632b38226"  # git rev
+# fixed upstream in afd672f83b20, see 23058f3dd608af0f487aada882bc278b9777de28
+# fixed upstream in 55c5e44e4f51, see 55633d3c0dbde0e1c2641a1995e66c633f665ae4
+BASE_REF_38 = "8dfc065ab1a51ccf763eaf28ad15351bf85e94bd"
+    ("dep39", "b3d6db04361d6b9351ddfe50d3299db2d05dccba"),
+    ("dep40", "e840eeb3a251ecbd755e74614a33bfe8b235cef6"),
+# fixed upstream in 5cf5bec37559, see bd8731c3a636b09a442192ee43301ec33c51a995
+    ("dep42", "ee950d8da0d0948ac9de9d3c6f25e23092a185e2"),
+HEAD_43 = "b61a14c503e4f30023c45a43df767ec9addd33e0"
+# fixed upstream in 8dac93ca4660, see cff344a7b9c26894c533dba3c9190583cb571fd7
+# fixed upstream in 4663ed3350ad, see 9c66c0a91e87a615841044977385657b4cc70a85
+BASE_REF_46 = "655f68cc5d4ccc3e5bc27dfaff9662d14dbb9714"
+BASE_REF_47 = "0faecf1be3006fa9a7e514f2d07de713c5d4bad8"
+pinned[48] = "fb8a939223c7d810d24417498e16830c73797b5b"  # git rev
+UPSTREAM_COMMIT_49 = "6e3eef5b464181cbbc3cb472f3b64a924432ce54"
+# fixed upstream in fda5c2a25cec, see 99162a67e7d966297fbb49cf947af5bc187e80b6
+BASE_REF_51 = "fe3c07f96c92be4932e088843f6eb1342e9a7a45"
+BASE_REF_52 = "33db6faabd74a85b6ff980ad103a41231af56b5b"
+HEAD_53 = "99673304cc73b90c4c7e81cbc69a9ba96dd862e3"
+pinned[54] = "f2d3164da4918e76276d7acb7ef589bbf7321fb9"  # git rev
+    ("dep55", "7c03a5536262a7ee03f01b2e8d6179f6714eebff"),
+pinned[56] = "e17fa4726568ae0b9ebb7298efb6728945f760e0"  # git rev
+BASE_REF_57 = "568aa15038dbea468c0ea5d2398fece16a38e8e4"
+BASE_REF_58 = "2ea9287b7c79ff67d4ed4ad3ec8e111037113de7"
+HEAD_59 = "25b89b646b7f2e1cc61de0bc1ae60e05bb229747"
