@@ -22,6 +22,7 @@ from codepack.records import Edge, ImportRef, Resolution
 from codepack.resolvers.base import MAX_TARGETS, PathIndex, RepoContext, Resolver
 from codepack.resolvers.cfamily import CFamilyResolver
 from codepack.resolvers.csharp import CSharpResolver
+from codepack.resolvers.go_build import DEFAULT_GO_TARGET
 from codepack.resolvers.golang import GoResolver
 from codepack.resolvers.jsts import JsTsResolver
 from codepack.resolvers.jvm import JvmResolver
@@ -61,6 +62,7 @@ def resolve_repo(
     *,
     declarations: Mapping[str, tuple[str, ...]] | None = None,
     markers: Iterable[str] = (),
+    go_target: str = DEFAULT_GO_TARGET,
 ) -> Resolution:
     """Resolve the imports of one repository.
 
@@ -70,6 +72,8 @@ def resolve_repo(
     to the package/namespace names it declares (Java/Kotlin/Scala ``package``, C#/PHP
     ``namespace``); without them the resolvers fall back to folder conventions. ``markers`` are
     paths that exist but are not packed (an empty ``__init__.py``): structure, never targets.
+    ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
+    ``codepack.resolvers.go_build``).
 
     Edges are sorted by (src, dst, line, spec); unresolved imports by (src, line, spec).
     """
@@ -80,6 +84,7 @@ def resolve_repo(
         languages=languages,
         declarations=declarations or {},
         imports={path: refs for path, _, refs in files},
+        go_target=go_target,
     )
     instances: dict[ResolverFactory, Resolver] = {}
 
