@@ -3,8 +3,13 @@ the target option, and where the scan finds constraint lines."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from codepack.api import deps
+from codepack.config import PackConfig, ScanConfig
 from codepack.languages.extract import extract_file
 from codepack.resolvers.go_build import (
     DEFAULT_GO_TARGET,
@@ -164,3 +169,31 @@ def test_constraint_needs_a_blank_line_before_the_package_clause():
 def test_top_lines_extraction_keeps_the_constraint_lines():
     extraction = extract_file(GO_FILE, "go", import_lines=5)
     assert "//go:build linux && !cgo" in extraction.declarations
+
+
+# -- the option, end to end -------------------------------------------------------------------
+
+GO_STD = Path(__file__).resolve().parent.parent / "fixtures" / "repos" / "go-std"
+
+
+def _net_targets(config: PackConfig | None) -> set[str]:
+    report = deps(GO_STD, config)
+    (server,) = [f for f in report["files"] if f["path"] == "net/http/server.go"]
+    return {t for imp in server["imports"] if imp["spec"] == "net" for t in imp["resolved"]}
+
+
+def test_go_target_option_reaches_the_resolver():
+    default = _net_targets(None)
+    windows = _net_targets(PackConfig(scan=ScanConfig(go_target="windows/amd64")))
+    assert "net/fd_unix.go" in default and "net/fd_windows.go" not in default
+    assert "net/fd_windows.go" in windows and "net/fd_unix.go" not in windows
+
+
+def test_cli_rejects_a_bad_go_target(tmp_path: Path):
+    from codepack.cli import app
+
+    result = CliRunner().invoke(
+        app, ["pack", str(GO_STD), "--out", str(tmp_path / "out"), "--go-target", "linux"]
+    )
+    assert result.exit_code != 0
+    assert "--go-target" in result.output and "GOOS/GOARCH" in result.output
