@@ -56,8 +56,10 @@ def main() -> int:
         }
         for repo in repos
     }
-    print(f"{'cap':>5} {'oracle':>8} {'found':>8} {'recall':>7} {'ours':>8} {'prec':>6} "
-          f"{'order':>6} {'tests':>6} {'alpha':>6} {'kahn':>6} {'seconds':>7}")
+    print(
+        f"{'cap':>5} {'oracle':>8} {'found':>8} {'recall':>7} {'ours':>8} {'prec':>6} "
+        f"{'order':>6} {'tests':>6} {'alpha':>6} {'kahn':>6} {'seconds':>7}"
+    )
     for cap in (int(c) for c in args.caps.split(",")):
         golang.GO_MAX_TARGETS = cap or sys.maxsize
         started = time.perf_counter()
@@ -66,8 +68,9 @@ def main() -> int:
             report = explain_repo(scan, config)
             orders[repo] = [item["path"] for item in report["order"]]
             mine = {(e["src"], e["dst"]) for e in report["edges"] if oracle_visible(e["src"])}
-            mine |= {(e["src"], e["dst"]) for e in report["removed_edges"]
-                     if oracle_visible(e["src"])}
+            mine |= {
+                (e["src"], e["dst"]) for e in report["removed_edges"] if oracle_visible(e["src"])
+            }
             found += len(mine & truth[repo])
             ours += len(mine)
             total += len(truth[repo])
@@ -76,15 +79,29 @@ def main() -> int:
             order_file = Path(tmp) / "order.json"
             order_file.write_text(json.dumps(orders))
             scored = Path(tmp) / "score.json"
-            subprocess.run([sys.executable, str(args.score), str(args.oracle_out), str(order_file),
-                            "--repos", args.repos, "--name", "codepack",
-                            "--compact-json", str(scored)],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(args.score),
+                    str(args.oracle_out),
+                    str(order_file),
+                    "--repos",
+                    args.repos,
+                    "--name",
+                    "codepack",
+                    "--compact-json",
+                    str(scored),
+                ],
+                check=True,
+                capture_output=True,
+            )
             score = json.loads(scored.read_text())["all_micro"]
-        print(f"{cap or 'none':>5} {total:>8} {found:>8} {found / max(total, 1):>7.3f} "
-              f"{ours:>8} {found / max(ours, 1):>6.3f} {_metric(score, 'codepack')} "
-              f"{_metric(score, 'codepack', 'test_adj1')} {_metric(score, 'alphabetical')} "
-              f"{_metric(score, 'kahn')} {seconds:>7.1f}")
+        print(
+            f"{cap or 'none':>5} {total:>8} {found:>8} {found / max(total, 1):>7.3f} "
+            f"{ours:>8} {found / max(ours, 1):>6.3f} {_metric(score, 'codepack')} "
+            f"{_metric(score, 'codepack', 'test_adj1')} {_metric(score, 'alphabetical')} "
+            f"{_metric(score, 'kahn')} {seconds:>7.1f}"
+        )
     return 0
 
 

@@ -10,7 +10,8 @@ nothing is external (the standard library, a third-party package) and is counted
 Each language family's rules live in ``codepack.resolvers.<family>``, and each module's
 docstring states its rules, including how imports of units coarser than a file fan out:
 a Go package, a Java/Kotlin wildcard, a C# namespace, a Swift module or a PHP namespace becomes
-edges to that unit's files, at most ``MAX_TARGETS`` (32) per import, nearest first.
+edges to that unit's files, at most ``MAX_TARGETS`` (32; a Go package: ``GO_MAX_TARGETS``,
+256) per import, nearest first.
 An import never yields an edge to the importing file itself.
 """
 

@@ -29,6 +29,7 @@ Everything else (the standard library outside the repository, other modules) is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cached_property
 
 from codepack.records import ImportRef
@@ -84,7 +85,7 @@ class GoResolver:
                 return Targets(self._fan_out(importer, files), rule)
         return []
 
-    def _folders(self, importer: str, spec: str):
+    def _folders(self, importer: str, spec: str) -> Iterator[tuple[str, str]]:
         """Candidate folders for ``spec`` with the rule that names each, in priority order."""
         root = self._module_root(importer)
         if root is not None and self._vendor_exists(root):
