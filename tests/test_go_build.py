@@ -166,6 +166,13 @@ def test_constraint_needs_a_blank_line_before_the_package_clause():
     )
 
 
+def test_constraint_counts_when_a_blank_line_ends_its_comment_run():
+    text = "//go:build linux\n// Copyright 2026.\n\n// Package x.\npackage x\n"
+    assert extract_file(text, "go").declarations == ("x", "//go:build linux")
+    doc = "// Copyright 2026.\n\n// Package x.\n//go:build linux\npackage x\n"
+    assert extract_file(doc, "go").declarations == ("x",)
+
+
 def test_top_lines_extraction_keeps_the_constraint_lines():
     extraction = extract_file(GO_FILE, "go", import_lines=5)
     assert "//go:build linux && !cgo" in extraction.declarations

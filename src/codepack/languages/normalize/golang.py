@@ -7,8 +7,9 @@ start with ``//go:build`` or ``// +build``) instead of a second pass over the te
 are kept verbatim and target-independent: ``codepack.resolvers.go_build`` evaluates them for
 whichever target the resolver is asked about.
 
-Go's rule for where a constraint counts: before the package clause, and followed by a blank
-line (so a ``// +build`` line in the package's doc comment is documentation, not a rule).
+Go's rule for where a constraint counts: before the package clause, in the leading run of
+``//`` comments, with a blank line after it before the package clause (so a ``// +build`` line
+in the package's doc comment is documentation, not a rule).
 """
 
 from __future__ import annotations
@@ -37,14 +38,14 @@ def declarations(nodes: Sequence[Node]) -> Iterator[str]:
 
 
 def _blank_line_follows(comment: Node) -> bool:
-    """Whether the next thing after ``comment`` (another comment, the package clause) starts
-    more than one line below it: the blank line Go requires after a constraint."""
-    following = comment.next_sibling
-    while (
-        following is not None
-        and following.type == "comment"
-        and is_constraint(text(following).strip())
-    ):
-        # consecutive constraint lines form one block; the blank line follows the block
-        comment, following = following, following.next_sibling
-    return following is None or following.start_point.row > comment.end_point.row + 1
+    """Whether a blank line follows ``comment`` before anything but ``//`` comments: Go reads
+    constraints only from the leading run of line comments that a blank line ends (so one in
+    the package's doc comment, directly above ``package``, is documentation)."""
+    current, following = comment, comment.next_sibling
+    while following is not None:
+        if following.start_point.row > current.end_point.row + 1:
+            return True
+        if following.type != "comment" or not text(following).startswith("//"):
+            return False
+        current, following = following, following.next_sibling
+    return True
