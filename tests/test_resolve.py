@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from codepack.languages.extract import extract_declarations, extract_imports
 from codepack.languages.registry import language_for_path
 from codepack.records import Edge, ImportRef, Resolution
-from codepack.resolve import MAX_TARGETS, resolution_stats, resolve_repo
+from codepack.resolve import resolution_stats, resolve_repo
 from codepack.resolvers.base import PathIndex, in_test_tree, normalize
 from codepack.resolvers.configs import go_module_path, load_json, load_toml
+from codepack.resolvers.golang import GO_MAX_TARGETS
 from codepack.sources import AUX_FILE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,9 +304,105 @@ def test_go_without_go_mod_reads_gopath_layout():
 
 
 def test_go_fan_out_is_capped():
-    paths = [f"big/f{i:03d}.go" for i in range(MAX_TARGETS + 8)] + ["main.go"]
+    paths = [f"big/f{i:03d}.go" for i in range(GO_MAX_TARGETS + 8)] + ["main.go"]
     got = targets(paths, "main.go", ref("github.com/acme/app/big"), GO_MOD)
-    assert got == [f"big/f{i:03d}.go" for i in range(MAX_TARGETS)]
+    assert got == [f"big/f{i:03d}.go" for i in range(GO_MAX_TARGETS)]
+
+
+STD_MOD = {"go.mod": "module std\n\ngo 1.19\n"}
+
+
+def go_resolve(
+    paths: Sequence[str],
+    importer: str,
+    spec: str,
+    aux: Mapping[str, str],
+    declarations: Mapping[str, tuple[str, ...]] | None = None,
+    go_target: str = "linux/amd64",
+    imports: Mapping[str, Sequence[ImportRef]] | None = None,
+) -> tuple[list[str], set[str]]:
+    """(targets, rule names) of Go import ``spec`` in ``importer``, for ``go_target``."""
+    imports = dict(imports or {})
+    imports[importer] = (ref(spec),)
+    files = [(p, "go", tuple(imports.get(p, ()))) for p in sorted({*paths, importer})]
+    resolution = resolve_repo(files, aux, declarations=declarations, go_target=go_target)
+    mine = [e for e in resolution.edges if e.src == importer]
+    return [e.dst for e in mine], {e.rule for e in mine}
+
+
+def test_go_module_std_imports_have_no_module_prefix():
+    paths = ["net/http/server.go", "net/net.go", "errors/errors.go", "main.go"]
+    assert go_resolve(paths, "net/http/server.go", "net", STD_MOD) == (["net/net.go"], {"go:std"})
+    assert go_resolve(paths, "main.go", "errors", STD_MOD)[0] == ["errors/errors.go"]
+    # a dotted first element is a module path, never a std package
+    assert go_resolve(["golang.org/x/y.go", "main.go"], "main.go", "golang.org/x", STD_MOD)[0] == []
+    assert go_resolve(paths, "main.go", "C", STD_MOD)[0] == []
+
+
+def test_go_std_without_module_std_stays_external():
+    assert go_resolve(["fmt/print.go", "main.go"], "main.go", "fmt", GO_MOD)[0] == []
+
+
+def test_go_module_cmd_sees_std_and_its_own_vendor_folder():
+    aux = {**STD_MOD, "cmd/go.mod": "module cmd\n"}
+    paths = ["fmt/print.go", "cmd/internal/obj/obj.go", "cmd/vendor/golang.org/x/arch/a.go"]
+    importer = "cmd/tool/main.go"
+    assert go_resolve(paths, importer, "fmt", aux) == (["fmt/print.go"], {"go:std"})
+    assert go_resolve(paths, importer, "cmd/internal/obj", aux) == (
+        ["cmd/internal/obj/obj.go"],
+        {"go:module-path"},
+    )
+    assert go_resolve(paths, importer, "golang.org/x/arch", aux) == (
+        ["cmd/vendor/golang.org/x/arch/a.go"],
+        {"go:vendor"},
+    )
+    # GOROOT's src/vendor belongs to module std, not to module cmd
+    assert go_resolve(["vendor/golang.org/x/net/n.go"], importer, "golang.org/x/net", aux)[0] == []
+    got = go_resolve(["vendor/golang.org/x/net/n.go"], "net/net.go", "golang.org/x/net", aux)
+    assert got == (["vendor/golang.org/x/net/n.go"], {"go:vendor"})
+
+
+def test_go_package_in_a_folder_named_test_is_code():
+    paths = ["internal/test/helper.go", "fmt/print.go"]
+    assert go_resolve(paths, "fmt/print.go", "internal/test", STD_MOD)[0] == [
+        "internal/test/helper.go"
+    ]
+
+
+def test_go_fan_out_skips_files_that_do_not_build_for_the_target():
+    paths = [
+        "net/net.go",
+        "net/fd_windows.go",
+        "net/fd_linux.go",
+        "net/sock_arm64.go",
+        "net/purego.go",
+        "net/gen.go",
+        "net/net_test.go",
+    ]
+    declarations = {
+        "net/purego.go": ("net", "//go:build purego"),
+        "net/gen.go": ("main", "// +build ignore"),
+    }
+    got, _ = go_resolve(paths, "main.go", "net", STD_MOD, declarations)
+    assert got == ["net/fd_linux.go", "net/net.go"]
+    got, _ = go_resolve(paths, "main.go", "net", STD_MOD, declarations, "windows/arm64,purego")
+    assert got == ["net/fd_windows.go", "net/net.go", "net/purego.go", "net/sock_arm64.go"]
+
+
+def test_go_package_where_no_file_builds_keeps_all_its_non_test_files():
+    paths = ["winonly/a_windows.go", "winonly/b_windows.go", "winonly/b_windows_test.go"]
+    got, _ = go_resolve(paths, "net/fd_windows.go", "winonly", STD_MOD)
+    assert got == ["winonly/a_windows.go", "winonly/b_windows.go"]
+
+
+def test_go_files_importing_c_need_cgo():
+    paths = ["net/net.go", "net/cgo_resolver.go"]
+    imports = {"net/cgo_resolver.go": (ref("C"),)}
+    with_cgo, _ = go_resolve(paths, "main.go", "net", STD_MOD, imports=imports)
+    assert with_cgo == ["net/cgo_resolver.go", "net/net.go"]
+    without, _ = go_resolve(paths, "main.go", "net", STD_MOD, go_target="linux/amd64,nocgo",
+                            imports=imports)
+    assert without == ["net/net.go"]
 
 
 # -- c / c++ -----------------------------------------------------------------------------------

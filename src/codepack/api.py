@@ -99,6 +99,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
         scan.aux,
         declarations={f.path: f.declarations for f in scan.files if f.declarations},
         markers=package_markers(scan),
+        go_target=config.scan.go_target,
     )
     targets: dict[tuple[str, Any], list[str]] = {}
     rules: dict[tuple[str, Any], set[str]] = {}

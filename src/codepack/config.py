@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
+from codepack.resolvers.go_build import DEFAULT_GO_TARGET
+
 VENDORED_DIRS: tuple[str, ...] = (
     "node_modules",
     "vendor",
@@ -69,6 +71,9 @@ class ScanConfig:
     respect_gitignore: bool = True
     # import extraction reads the first N lines of each file; 0 = the whole file
     import_lines: int = 0
+    # which Go files build (and so are targets of a package import): GOOS/GOARCH[,nocgo,
+    # go1.N,tag...]; see codepack.resolvers.go_build
+    go_target: str = DEFAULT_GO_TARGET
     vendored_dirs: tuple[str, ...] = VENDORED_DIRS
 
     def __post_init__(self) -> None:

@@ -123,6 +123,7 @@ def explain_repo(
         [(f.path, f.language, f.imports) for f in scan.files],
         scan.aux,
         declarations={f.path: f.declarations for f in scan.files if f.declarations},
+        go_target=config.scan.go_target,
     )
     languages = {f.path: f.language for f in scan.files}
     result = order_files(

@@ -235,6 +235,7 @@ def pack_scan(
         scan.aux,
         declarations={f.path: f.declarations for f in files if f.declarations},
         markers=package_markers(scan),
+        go_target=config.scan.go_target,
     )
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)

@@ -10,7 +10,8 @@ nothing is external (the standard library, a third-party package) and is counted
 Each language family's rules live in ``codepack.resolvers.<family>``, and each module's
 docstring states its rules, including how imports of units coarser than a file fan out:
 a Go package, a Java/Kotlin wildcard, a C# namespace, a Swift module or a PHP namespace becomes
-edges to that unit's files, at most ``MAX_TARGETS`` (32) per import, nearest first.
+edges to that unit's files, at most ``MAX_TARGETS`` (32; a Go package: ``GO_MAX_TARGETS``,
+256) per import, nearest first.
 An import never yields an edge to the importing file itself.
 """
 
@@ -22,6 +23,7 @@ from codepack.records import Edge, ImportRef, Resolution
 from codepack.resolvers.base import MAX_TARGETS, PathIndex, RepoContext, Resolver
 from codepack.resolvers.cfamily import CFamilyResolver
 from codepack.resolvers.csharp import CSharpResolver
+from codepack.resolvers.go_build import DEFAULT_GO_TARGET
 from codepack.resolvers.golang import GoResolver
 from codepack.resolvers.jsts import JsTsResolver
 from codepack.resolvers.jvm import JvmResolver
@@ -61,6 +63,7 @@ def resolve_repo(
     *,
     declarations: Mapping[str, tuple[str, ...]] | None = None,
     markers: Iterable[str] = (),
+    go_target: str = DEFAULT_GO_TARGET,
 ) -> Resolution:
     """Resolve the imports of one repository.
 
@@ -70,6 +73,8 @@ def resolve_repo(
     to the package/namespace names it declares (Java/Kotlin/Scala ``package``, C#/PHP
     ``namespace``); without them the resolvers fall back to folder conventions. ``markers`` are
     paths that exist but are not packed (an empty ``__init__.py``): structure, never targets.
+    ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
+    ``codepack.resolvers.go_build``).
 
     Edges are sorted by (src, dst, line, spec); unresolved imports by (src, line, spec).
     """
@@ -80,6 +85,7 @@ def resolve_repo(
         languages=languages,
         declarations=declarations or {},
         imports={path: refs for path, _, refs in files},
+        go_target=go_target,
     )
     instances: dict[ResolverFactory, Resolver] = {}
 

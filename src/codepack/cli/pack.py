@@ -23,6 +23,7 @@ from codepack.config import (
     ScanConfig,
 )
 from codepack.languages.registry import language_names
+from codepack.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget
 
 ORDERS = ("dependency", "alphabetical", "random")
 LANGUAGES = ", ".join(language_names())
@@ -85,6 +86,9 @@ def pack_command(
         1_000_000, "--max-file-bytes", help="Skip files larger than this."),
     import_lines: int = typer.Option(
         0, "--import-lines", help="Extract imports from the first N lines (0 = whole file)."),
+    go_target: str = typer.Option(
+        DEFAULT_GO_TARGET, "--go-target", help="Which Go files build, so are package-import "
+        "targets: GOOS/GOARCH[,nocgo][,go1.N][,tag...]."),
     # quality
     no_quality: bool = typer.Option(
         False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter."),
@@ -176,6 +180,10 @@ def pack_command(
         fail("--format template needs --template FILE")
     if tokenizer is not None and not tokenizer.is_file():
         fail(f"--tokenizer {tokenizer} is not a file")
+    try:
+        GoTarget.parse(go_target)
+    except ValueError as exc:
+        fail(f"--go-target: {exc}")
     if resume and overwrite:
         fail("--resume and --overwrite exclude each other")
     if workers < 0:
@@ -188,7 +196,7 @@ def pack_command(
             scan=ScanConfig(
                 include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
                 max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
-                import_lines=import_lines,
+                import_lines=import_lines, go_target=go_target,
             ),
             quality=QualityConfig(
                 enabled=not no_quality, max_line_length=max_line_length,

@@ -84,6 +84,7 @@ from codepack.languages.normalize import (
     cfamily,
     csharp,
     ecmascript,
+    golang,
     jvm,
     php,
     python,
@@ -172,7 +173,7 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=_ECMASCRIPT_CONDITIONALS,
         import_keywords=_ECMASCRIPT_KEYWORDS,
     ),
-    "go": LanguageRules("go", captured_import(dot_relative)),
+    "go": LanguageRules("go", captured_import(dot_relative), declarations=golang.declarations),
     "rust": LanguageRules(
         "rust",
         rust.expand,

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Protocol
 
 from codepack.records import ImportRef
+from codepack.resolvers.go_build import DEFAULT_GO_TARGET
 
 # An import that names a unit coarser than a file (a Go package, a Java wildcard, a C#
 # namespace, a Swift module) fans out to that unit's files. A package of hundreds of files
@@ -191,6 +192,7 @@ class RepoContext:
     languages: Mapping[str, str]  # path -> language id
     declarations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     imports: Mapping[str, Sequence[ImportRef]] = field(default_factory=dict)  # path -> imports
+    go_target: str = DEFAULT_GO_TARGET  # GOOS/GOARCH[,words]: which Go files build
 
     @cached_property
     def declared(self) -> dict[tuple[str, str], list[str]]:

@@ -10,3 +10,9 @@
   path: (_) @spec) @import.import
 
 (package_clause (package_identifier) @declaration)
+
+; build constraints: top-level `//go:build` / `// +build` comments (which ones count is decided
+; in codepack/languages/normalize/golang.py: before the package clause, then a blank line)
+((source_file
+  (comment) @declaration)
+  (#match? @declaration "^//(go:build|[ \t]*[+]build)"))
