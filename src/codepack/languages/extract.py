@@ -42,7 +42,7 @@ kotlin/scala/swift     import
 csharp                 using, using_static, using_alias
 ruby                   require, require_relative, load, autoload
 php                    use, use_function, use_const, require, require_once, include,
-                       include_once
+                       include_once, class (a class named in code)
 =====================  ===============================================================
 
 Names are the symbols a statement takes from its target as the target spells them (aliases
@@ -119,6 +119,9 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
+    # kinds named again and again in one file (a PHP class used 50 times): one import per
+    # distinct (spec, flags), at its first line, so a file's imports stay few
+    merged_kinds: frozenset[str] = frozenset()
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -241,7 +244,9 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=frozenset(
             {"if_statement", "switch_statement", "try_statement", "conditional_expression"}
         ),
+        declarations=php.declarations,
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
+        merged_kinds=frozenset({"class"}),
     ),
     "swift": LanguageRules("swift", swift.expand),
 }
@@ -277,9 +282,9 @@ def extract_imports(
 
 def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     """The package/namespace names a file declares: Java/Kotlin/Scala ``package``, C#
-    ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace``, Go
-    ``package``. Empty for other languages. Use ``extract_file`` to get these together
-    with the imports from a single parse."""
+    ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace`` (and
+    ``class:A\\B\\C`` per class-like declared), Go ``package``. Empty for other languages.
+    Use ``extract_file`` to get these together with the imports from a single parse."""
     return extract_file(text, language).declarations
 
 
@@ -377,11 +382,28 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
             refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
+    ordered = sorted(refs, key=ImportRef.sort_key)
+    if rules.merged_kinds:
+        ordered = _first_of_repeats(ordered, rules.merged_kinds)
     return _Found(
-        tuple(sorted(refs, key=ImportRef.sort_key)),
+        tuple(ordered),
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
+
+
+def _first_of_repeats(refs: list[ImportRef], kinds: frozenset[str]) -> list[ImportRef]:
+    """``refs`` (sorted by line) without the later repeats of an import of ``kinds``."""
+    seen: set[tuple[object, ...]] = set()
+    kept: list[ImportRef] = []
+    for ref in refs:
+        if ref.kind in kinds:
+            key = ref.sort_key()[1:]  # everything but the line
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(ref)
+    return kept
 
 
 def _refs(
