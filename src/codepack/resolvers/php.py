@@ -200,14 +200,18 @@ class PhpResolver:
             matches = [
                 m
                 for m in self.index.find(suffix)
-                if m != importer
-                and (
-                    not self.has_declarations or self.file_namespaces.get(m, ("",)).count(namespace)
-                )
+                if m != importer and self._in_namespace(m, namespace)
             ]
             if matches:
                 return by_nearness(importer, matches)[:1]
         return []
+
+    def _in_namespace(self, path: str, namespace: str) -> bool:
+        """Whether ``path`` declares ``namespace`` (``""``: the global one); any file may when
+        the scan supplied no declarations at all."""
+        if not self.has_declarations:
+            return True
+        return namespace in self.file_namespaces.get(path, ("",))
 
     @staticmethod
     def _declared_classes(
@@ -221,6 +225,8 @@ class PhpResolver:
             if repo.languages.get(path) not in _LANGUAGES or not repo.index.is_file(path):
                 continue
             entries = repo.declarations[path]
+            if not entries:
+                continue
             spaces = tuple(d for d in entries if not d.startswith(CLASS_DECLARATION))
             namespaces[path] = spaces or ("",)
             for entry in entries:
