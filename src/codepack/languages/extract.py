@@ -119,8 +119,8 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
-    # kinds named again and again in one file (a PHP class used 50 times): one import per
-    # distinct (spec, flags), at its first line, so a file's imports stay few
+    # capture kinds named again and again in one file (a PHP class used 50 times): only the
+    # first match of each (kind, text) is read, so a file's imports stay few and cheap
     merged_kinds: frozenset[str] = frozenset()
 
 
@@ -246,7 +246,7 @@ _RULES: dict[str, LanguageRules] = {
         ),
         declarations=php.declarations,
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
-        merged_kinds=frozenset({"class"}),
+        merged_kinds=frozenset({"class", "type"}),
     ),
     "swift": LanguageRules("swift", swift.expand),
 }
@@ -377,32 +377,34 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
     memo: _ScopeMemo = {}
-    for kind, stmt, captures in statements:
+    read = _first_of_repeats(statements, rules.merged_kinds) if rules.merged_kinds else statements
+    for kind, stmt, captures in read:
         if rows <= 0 or stmt.start_point.row < rows:
             refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
-    ordered = sorted(refs, key=ImportRef.sort_key)
-    if rules.merged_kinds:
-        ordered = _first_of_repeats(ordered, rules.merged_kinds)
     return _Found(
-        tuple(ordered),
+        tuple(sorted(refs, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
 
 
-def _first_of_repeats(refs: list[ImportRef], kinds: frozenset[str]) -> list[ImportRef]:
-    """``refs`` (sorted by line) without the later repeats of an import of ``kinds``."""
-    seen: set[tuple[object, ...]] = set()
-    kept: list[ImportRef] = []
-    for ref in refs:
-        if ref.kind in kinds:
-            key = ref.sort_key()[1:]  # everything but the line
+def _first_of_repeats(
+    statements: list[tuple[str, Node, Captures]], kinds: frozenset[str]
+) -> list[tuple[str, Node, Captures]]:
+    """``statements`` in source order, without the later repeats (same kind, same text) of
+    a statement of ``kinds``: the first one names the import and sets its line and flags."""
+    seen: set[tuple[str, bytes | None]] = set()
+    kept: list[tuple[str, Node, Captures]] = []
+    for statement in sorted(statements, key=lambda item: item[1].start_byte):
+        kind, node, _ = statement
+        if kind in kinds:
+            key = (kind, node.text)
             if key in seen:
                 continue
             seen.add(key)
-        kept.append(ref)
+        kept.append(statement)
     return kept
 
 
