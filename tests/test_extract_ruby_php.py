@@ -170,7 +170,7 @@ CLASS_NAMES = """\
     final class K extends Base implements I1, \\G\\I2 {
         use T1;
         private ?Prop $p;
-        public function m(Param|int $a, self $c): Ret {
+        public function m(Param|int $a, self $c, Foo $f): Ret {
             $x = new Foo(); $y = new \\F\\Q\\R; $z = new Node\\Block\\Doc(); $w = new Foo();
             Stat::call(); Stat2::CONST; Stat3::class; Stat4::$prop; $o = new class {};
             if ($a instanceof Inst) {}
@@ -182,6 +182,7 @@ CLASS_NAMES = """\
 
 
 def test_php_class_names_in_code_once_per_file_with_type_hints_type_only():
+    # `Foo` is a parameter type and is created with `new` (twice): one import, the `new`
     def cls(spec: str, line: int, **flags: bool) -> Ref:
         return Ref(spec, line, "class", **flags)
 

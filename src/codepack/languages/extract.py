@@ -119,9 +119,11 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
-    # capture kinds named again and again in one file (a PHP class used 50 times): only the
-    # first match of each (kind, text) is read, so a file's imports stay few and cheap
-    merged_kinds: frozenset[str] = frozenset()
+    # capture kinds named again and again in one file (a PHP class used 50 times), strongest
+    # first: of all matches with the same text only the first of the first kind is read, so
+    # a file's imports stay few and cheap (PHP: a type hint adds nothing to a class the file
+    # also uses in code; the graph keeps an edge's strongest import)
+    merged_kinds: tuple[str, ...] = ()
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -246,7 +248,7 @@ _RULES: dict[str, LanguageRules] = {
         ),
         declarations=php.declarations,
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
-        merged_kinds=frozenset({"class", "type"}),
+        merged_kinds=("class", "type"),
     ),
     "swift": LanguageRules("swift", swift.expand),
 }
@@ -391,21 +393,22 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
 
 
 def _first_of_repeats(
-    statements: list[tuple[str, Node, Captures]], kinds: frozenset[str]
+    statements: list[tuple[str, Node, Captures]], kinds: tuple[str, ...]
 ) -> list[tuple[str, Node, Captures]]:
-    """``statements`` in source order, without the later repeats (same kind, same text) of
-    a statement of ``kinds``: the first one names the import and sets its line and flags."""
-    seen: set[tuple[str, bytes | None]] = set()
-    kept: list[tuple[str, Node, Captures]] = []
-    for statement in sorted(statements, key=lambda item: item[1].start_byte):
-        kind, node, _ = statement
-        if kind in kinds:
-            key = (kind, node.text)
-            if key in seen:
-                continue
-            seen.add(key)
-        kept.append(statement)
-    return kept
+    """``statements`` keeping, among those of ``kinds`` with the same text, only the first
+    one (in source order) of the earliest kind in ``kinds``."""
+    rank = {kind: position for position, kind in enumerate(kinds)}
+    chosen: dict[bytes | None, tuple[int, int, int]] = {}  # text -> (rank, start, index)
+    for index, (kind, node, _) in enumerate(statements):
+        position = rank.get(kind)
+        if position is None:
+            continue
+        candidate = (position, node.start_byte, index)
+        text = node.text
+        if text not in chosen or candidate < chosen[text]:
+            chosen[text] = candidate
+    keep = {index for _, _, index in chosen.values()}
+    return [s for i, s in enumerate(statements) if s[0] not in rank or i in keep]
 
 
 def _refs(
