@@ -213,3 +213,21 @@ def test_php_class_names_in_code_once_per_file_with_type_hints_type_only():
 def test_php_html_template_includes():
     source = "<html>\n<?php include 'header.php'; ?>\n<p>require 'text.php';</p>\n"
     assert refs(source, "php") == [Ref("header.php", 2, "include")]
+
+
+def test_php_class_named_by_a_use_alias_is_left_to_the_use_line():
+    source = """\
+        <?php
+        namespace App;
+        use Lib\\Thing;
+        use Lib\\Other as Alias;
+        function f(Thing $t): alias {
+            return new Thing() ?? Thing\\Part::make() ?? new Alias() ?? new Local();
+        }
+        """
+    assert refs(source, "php") == [
+        Ref("Lib\\Thing", 3, "use"),
+        Ref("Lib\\Other", 4, "use", ("Alias",)),
+        Ref("Local", 6, "class", lazy=True),
+        Ref("Thing\\Part", 6, "class", lazy=True),
+    ]

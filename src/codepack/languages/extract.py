@@ -102,6 +102,8 @@ from codepack.records import ImportRef
 
 _QUERY_DIR = Path(__file__).parent / "queries"
 
+Statement = tuple[str, Node, Captures]  # one query match: (kind, statement node, captures)
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageRules:
@@ -119,11 +121,9 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
-    # capture kinds named again and again in one file (a PHP class used 50 times), strongest
-    # first: of all matches with the same text only the first of the first kind is read, so
-    # a file's imports stay few and cheap (PHP: a type hint adds nothing to a class the file
-    # also uses in code; the graph keeps an edge's strongest import)
-    merged_kinds: tuple[str, ...] = ()
+    # drops the matches that would only repeat another one's import, before their flags are
+    # read (a PHP class named 50 times in a file is read once): cheap files stay cheap
+    select: Callable[[list[Statement]], list[Statement]] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -248,7 +248,7 @@ _RULES: dict[str, LanguageRules] = {
         ),
         declarations=php.declarations,
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
-        merged_kinds=("class", "type"),
+        select=php.first_mentions,
     ),
     "swift": LanguageRules("swift", swift.expand),
 }
@@ -358,7 +358,7 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     cursor = tree_sitter.QueryCursor(_query(language))
     if rows > 0:
         cursor.set_point_range((0, 0), (rows, 0))
-    statements: list[tuple[str, Node, Captures]] = []
+    statements: list[Statement] = []
     declared: list[Node] = []
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
     for _, captures in cursor.matches(root):
@@ -379,7 +379,7 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
     memo: _ScopeMemo = {}
-    read = _first_of_repeats(statements, rules.merged_kinds) if rules.merged_kinds else statements
+    read = rules.select(statements) if rules.select is not None else statements
     for kind, stmt, captures in read:
         if rows <= 0 or stmt.start_point.row < rows:
             refs.update(_refs(rules, kind, stmt, captures, regions, memo))
@@ -390,25 +390,6 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
-
-
-def _first_of_repeats(
-    statements: list[tuple[str, Node, Captures]], kinds: tuple[str, ...]
-) -> list[tuple[str, Node, Captures]]:
-    """``statements`` keeping, among those of ``kinds`` with the same text, only the first
-    one (in source order) of the earliest kind in ``kinds``."""
-    rank = {kind: position for position, kind in enumerate(kinds)}
-    chosen: dict[bytes | None, tuple[int, int, int]] = {}  # text -> (rank, start, index)
-    for index, (kind, node, _) in enumerate(statements):
-        position = rank.get(kind)
-        if position is None:
-            continue
-        candidate = (position, node.start_byte, index)
-        text = node.text
-        if text not in chosen or candidate < chosen[text]:
-            chosen[text] = candidate
-    keep = {index for _, _, index in chosen.values()}
-    return [s for i, s in enumerate(statements) if s[0] not in rank or i in keep]
 
 
 def _refs(

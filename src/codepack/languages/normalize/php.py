@@ -57,6 +57,42 @@ def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
         yield from _include(kind, stmt)
 
 
+def first_mentions(
+    statements: list[tuple[str, Node, Captures]],
+) -> list[tuple[str, Node, Captures]]:
+    """The matches worth reading: a class name only where it adds an import.
+
+    A class is named again and again in a file; the graph keeps an edge's strongest import,
+    so of all ``class``/``type`` matches with the same text only the first ``class`` one is
+    read (a ``type`` one only when the file never uses the class in code), and none whose
+    name is a ``use`` alias (``use A\\B\\Node;`` then ``new Node``): the ``use`` line makes
+    that edge already, at module level. This keeps extraction about as fast as before.
+    """
+    aliases = {
+        (leaf.names[0] if leaf.names else leaf.spec.rpartition("\\")[2]).lower()
+        for kind, node, _ in statements
+        if kind == "use"
+        for leaf in _use(node)
+        if leaf.kind == "use"
+    }
+    chosen: dict[bytes, tuple[int, int, int]] = {}  # text -> (kind rank, start, index)
+    for index, (kind, node, _) in enumerate(statements):
+        rank = _MENTION_RANK.get(kind)
+        if rank is None:
+            continue
+        text = node.text or b""
+        if b"\\" not in text and text.decode("utf-8", "replace").lower() in aliases:
+            continue
+        candidate = (rank, node.start_byte, index)
+        if text not in chosen or candidate < chosen[text]:
+            chosen[text] = candidate
+    keep = {index for _, _, index in chosen.values()}
+    return [s for i, s in enumerate(statements) if s[0] not in _MENTION_RANK or i in keep]
+
+
+_MENTION_RANK = {"class": 0, "type": 1}  # a use in code outranks a type hint
+
+
 def declarations(nodes: Sequence[Node]) -> Iterator[str]:
     """Namespace names, and ``class:<namespace>\\<name>`` for each class-like declared.
 
