@@ -231,3 +231,11 @@ def test_php_class_named_by_a_use_alias_is_left_to_the_use_line():
         Ref("Local", 6, "class", lazy=True),
         Ref("Thing\\Part", 6, "class", lazy=True),
     ]
+
+
+def test_php_top_lines_keep_a_type_hint_whose_use_in_code_comes_later():
+    source = "<?php\nnamespace App;\nfunction f(Thing $t) {\n\n\n    return new Thing();\n}\n"
+    imports, _ = extract_imports(source, "php", import_lines=4)
+    assert list(imports) == [Ref("Thing", 3, "class", lazy=True, type_only=True)]
+    imports, _ = extract_imports(source, "php")
+    assert list(imports) == [Ref("Thing", 6, "class", lazy=True)]

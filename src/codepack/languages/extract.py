@@ -379,10 +379,11 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
     memo: _ScopeMemo = {}
-    read = rules.select(statements) if rules.select is not None else statements
+    read = statements if rows <= 0 else [s for s in statements if s[1].start_point.row < rows]
+    if rules.select is not None:
+        read = rules.select(read)
     for kind, stmt, captures in read:
-        if rows <= 0 or stmt.start_point.row < rows:
-            refs.update(_refs(rules, kind, stmt, captures, regions, memo))
+        refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
     return _Found(

@@ -63,30 +63,30 @@ def first_mentions(
     """The matches worth reading: a class name only where it adds an import.
 
     A class is named again and again in a file; the graph keeps an edge's strongest import,
-    so of all ``class``/``type`` matches with the same text only the first ``class`` one is
-    read (a ``type`` one only when the file never uses the class in code), and none whose
-    name is a ``use`` alias (``use A\\B\\Node;`` then ``new Node``): the ``use`` line makes
-    that edge already, at module level. This keeps extraction about as fast as before.
+    so of all ``class``/``type`` matches with the same text only the first ``class`` one (in
+    the query's match order: source order) is read — a ``type`` one only when the file never
+    uses the class in code — and none whose name is a ``use`` alias (``use A\\B\\Node;``
+    then ``new Node``): the ``use`` line makes that edge already, at module level. This keeps
+    extraction cheap.
     """
     aliases = {
-        (leaf.names[0] if leaf.names else leaf.spec.rpartition("\\")[2]).lower()
+        (leaf.names[0] if leaf.names else leaf.spec.rpartition("\\")[2]).encode().lower()
         for kind, node, _ in statements
         if kind == "use"
         for leaf in _use(node)
         if leaf.kind == "use"
     }
-    chosen: dict[bytes, tuple[int, int, int]] = {}  # text -> (kind rank, start, index)
+    chosen: dict[bytes, tuple[int, int]] = {}  # text -> (kind rank, match index)
     for index, (kind, node, _) in enumerate(statements):
         rank = _MENTION_RANK.get(kind)
         if rank is None:
             continue
         text = node.text or b""
-        if b"\\" not in text and text.decode("utf-8", "replace").lower() in aliases:
+        if b"\\" not in text and text.lower() in aliases:
             continue
-        candidate = (rank, node.start_byte, index)
-        if text not in chosen or candidate < chosen[text]:
-            chosen[text] = candidate
-    keep = {index for _, _, index in chosen.values()}
+        if text not in chosen or rank < chosen[text][0]:
+            chosen[text] = (rank, index)
+    keep = {index for _, index in chosen.values()}
     return [s for i, s in enumerate(statements) if s[0] not in _MENTION_RANK or i in keep]
 
 
