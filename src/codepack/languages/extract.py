@@ -42,7 +42,7 @@ kotlin/scala/swift     import
 csharp                 using, using_static, using_alias
 ruby                   require, require_relative, load, autoload
 php                    use, use_function, use_const, require, require_once, include,
-                       include_once
+                       include_once, class (a class named in code)
 =====================  ===============================================================
 
 Names are the symbols a statement takes from its target as the target spells them (aliases
@@ -105,6 +105,8 @@ from codepack.records import ImportRef
 
 _QUERY_DIR = Path(__file__).parent / "queries"
 
+Statement = tuple[str, Node, Captures]  # one query match: (kind, statement node, captures)
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageRules:
@@ -122,6 +124,9 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
+    # drops the matches that would only repeat another one's import, before their flags are
+    # read (a PHP class named 50 times in a file is read once): cheap files stay cheap
+    select: Callable[[list[Statement]], list[Statement]] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -244,7 +249,9 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=frozenset(
             {"if_statement", "switch_statement", "try_statement", "conditional_expression"}
         ),
+        declarations=php.declarations,
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
+        select=php.first_mentions,
     ),
     "swift": LanguageRules("swift", swift.expand),
 }
@@ -283,9 +290,9 @@ def extract_imports(
 
 def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     """The package/namespace names a file declares: Java/Kotlin/Scala ``package``, C#
-    ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace``, Go
-    ``package``. Empty for other languages. Use ``extract_file`` to get these together
-    with the imports from a single parse."""
+    ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace`` (and
+    ``class:A\\B\\C`` per class-like declared), Go ``package``. Empty for other languages.
+    Use ``extract_file`` to get these together with the imports from a single parse."""
     return extract_file(text, language).declarations
 
 
@@ -393,7 +400,7 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     matches = cursor.matches(root)
     if cursor.did_exceed_match_limit:
         raise TooComplex(f"query match limit {MATCH_LIMIT} exceeded")
-    statements: list[tuple[str, Node, Captures]] = []
+    statements: list[Statement] = []
     declared: list[Node] = []
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
     for _, captures in matches:
@@ -414,9 +421,11 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
     memo: _ScopeMemo = {}
-    for kind, stmt, captures in statements:
-        if rows <= 0 or stmt.start_point.row < rows:
-            refs.update(_refs(rules, kind, stmt, root, captures, regions, memo))
+    read = statements if rows <= 0 else [s for s in statements if s[1].start_point.row < rows]
+    if rules.select is not None:
+        read = rules.select(read)
+    for kind, stmt, captures in read:
+        refs.update(_refs(rules, kind, stmt, root, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
     return _Found(
