@@ -119,6 +119,8 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
+    # merges a file's references that say the same thing (Rust: one `path` per spec)
+    merge: Callable[[Iterable[ImportRef]], Iterable[ImportRef]] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -178,6 +180,7 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=rust.CFG_SCOPES,
         condition_test=rust.has_cfg,
         import_keywords=frozenset({"use", "mod", "extern"}),
+        merge=rust.distinct_paths,
     ),
     "c": LanguageRules(
         "c",
@@ -377,8 +380,9 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
             refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
+    kept = rules.merge(refs) if rules.merge is not None else refs
     return _Found(
-        tuple(sorted(refs, key=ImportRef.sort_key)),
+        tuple(sorted(kept, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
