@@ -70,6 +70,8 @@ class RustResolver:
         if not spec:
             return []
         place = self._place(importer)
+        if ref.kind == "mod_inline":
+            return Targets()  # the declaring file itself
         if ref.kind in _MODULE_KINDS:
             found, rule = self._declared_file(importer, place, ref), _MODULE_KINDS[ref.kind]
         else:
@@ -107,11 +109,16 @@ class RustResolver:
         for root in roots:
             start = _Place(folder_of(root), (), True, root)
             tree.setdefault(root, start)
+            self._modules.setdefault((root, ()), root)
             seen = {root}
             pending = [(root, start)]
             while pending:
                 path, place = pending.pop()
                 for ref in self.imports.get(path, ()):
+                    if ref.kind == "mod_inline":  # `mod a { }`: module a lives in this file
+                        module = place.module + tuple(ref.spec.split("::"))
+                        self._modules.setdefault((root, module), path)
+                        continue
                     if ref.kind not in _MODULE_KINDS:
                         continue
                     target = self._declared_file(path, place, ref)

@@ -48,7 +48,11 @@ from codepack.records import ImportRef
 _PATH_NODES = frozenset(
     {"identifier", "scoped_identifier", "crate", "self", "super", "metavariable"}
 )
-_STD_HEADS = frozenset({"std", "core", "alloc"})
+# heads that never name a module of the repository: the standard library, primitive types
+_STD_HEADS = frozenset(
+    {"std", "core", "alloc", "str", "char", "bool", "f32", "f64", "usize", "isize"}
+    | {f"{sign}{bits}" for sign in "ui" for bits in (8, 16, 32, 64, 128)}
+)
 
 def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
     """Leaves of one ``use``, ``mod x;``, ``extern crate``, path, macro or ``include!``."""
@@ -184,6 +188,8 @@ def _paths(node: Node, captures: Captures) -> Iterator[Leaf]:
         for child in container.named_children
         if child.type == "mod_item" and child.child_by_field_name("body") is not None
     ]
+    if stack:  # the inline module itself: it lives in this file
+        yield Leaf("::".join(stack), "mod_inline", relative=True)
     seen: set[str] = set()
     for path in scan_paths(source, holes):
         if path not in seen:
