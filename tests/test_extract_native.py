@@ -60,7 +60,6 @@ def test_rust_use_trees_mods_and_extern_crates():
         "rust",
     ) == [
         Ref("x", 1, "mod", relative=True),
-        Ref("inline", 2, "mod_inline", relative=True),
         Ref("crate::a", 3, "use"),
         Ref("crate::a::b", 3, "use"),
         Ref("crate::a::c::D", 3, "use"),
@@ -96,7 +95,6 @@ def test_rust_cfg_attributes_make_conditional_and_fn_bodies_lazy():
         """,
         "rust",
     ) == [
-        Ref("tests", 3, "mod_inline", relative=True, conditional=True),
         # `super` inside the inline `mod tests` is the file's own module
         Ref("self", 4, "use", relative=True, conditional=True, wildcard=True),
         Ref("q::r", 7, "use", conditional=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from codepack.languages.extract import extract_imports
+from codepack.languages.extract import extract_declarations, extract_file, extract_imports
 from codepack.languages.normalize.rust import distinct_paths, in_file_module, scan_macro, scan_paths
 from codepack.records import ImportRef as Ref
 from codepack.resolve import resolve_repo
@@ -97,7 +97,7 @@ def test_include_and_path_attribute():
         }
         """
     imports, _ = extract_imports(dedent(source), "rust")
-    got = [(r.kind, r.spec, r.names) for r in imports if r.kind != "mod_inline"]
+    got = [(r.kind, r.spec, r.names) for r in imports]
     assert got == [
         ("include", "gen/tables.rs", ()),
         ("mod_path", "sys/unix.rs", ("sys",)),
@@ -125,6 +125,11 @@ def test_inline_modules_rewrite_what_is_written_inside_them():
     ]
 
 
+def test_inline_modules_are_declarations_of_their_file():
+    source = "mod a { mod b { } fn f() {} }\nmod c;\n#[cfg(test)]\nmod tests { }\n"
+    assert extract_declarations(source, "rust") == ("a", "a::b", "tests")
+
+
 def test_in_file_module():
     assert in_file_module("super::x", ["tests"]) == "self::x"
     assert in_file_module("super::super::x", ["tests"]) == "super::x"
@@ -137,8 +142,12 @@ def test_in_file_module():
 
 
 def _edges(sources: dict[str, str], aux: dict[str, str] | None = None) -> set[tuple[str, str, str]]:
-    files = [(p, "rust", extract_imports(dedent(t), "rust")[0]) for p, t in sorted(sources.items())]
-    resolution = resolve_repo(files, aux or {})
+    files, declarations = [], {}
+    for path, text in sorted(sources.items()):
+        found = extract_file(dedent(text), "rust")
+        files.append((path, "rust", found.imports))
+        declarations[path] = found.declarations
+    resolution = resolve_repo(files, aux or {}, declarations=declarations)
     return {(e.src, e.dst, e.rule) for e in resolution.edges}
 
 

@@ -179,6 +179,7 @@ _RULES: dict[str, LanguageRules] = {
         functions=frozenset({"function_item", "closure_expression"}),
         conditionals=rust.CFG_SCOPES,
         condition_test=rust.has_cfg,
+        declarations=rust.inline_modules,
         import_keywords=frozenset({"use", "mod", "extern"}),
         merge=rust.distinct_paths,
     ),
@@ -281,7 +282,8 @@ def extract_imports(
 def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     """The package/namespace names a file declares: Java/Kotlin/Scala ``package``, C#
     ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace``, Go
-    ``package``. Empty for other languages. Use ``extract_file`` to get these together
+    ``package``, Rust inline ``mod a { }`` (nested joined with ``::``). Empty for other
+    languages. Use ``extract_file`` to get these together
     with the imports from a single parse."""
     return extract_file(text, language).declarations
 

@@ -61,17 +61,17 @@ class RustResolver:
     def __init__(self, repo: RepoContext) -> None:
         self.index = repo.index
         self.imports = repo.imports
+        self.declarations = repo.declarations  # path -> inline modules it declares
         self.crates = self._workspace_crates(repo)
         self._tree: dict[str, _Place] | None = None
         self._modules: dict[tuple[str, Module], str] = {}
+        self._module_files: dict[tuple[str | None, str, Module], str | None] = {}
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         spec = ref.spec.strip()
         if not spec:
             return []
         place = self._place(importer)
-        if ref.kind == "mod_inline":
-            return Targets()  # the declaring file itself
         if ref.kind in _MODULE_KINDS:
             found, rule = self._declared_file(importer, place, ref), _MODULE_KINDS[ref.kind]
         else:
@@ -114,11 +114,9 @@ class RustResolver:
             pending = [(root, start)]
             while pending:
                 path, place = pending.pop()
+                for inline in self.declarations.get(path, ()):  # `mod a { }` lives here
+                    self._modules.setdefault((root, place.module + tuple(inline.split("::"))), path)
                 for ref in self.imports.get(path, ()):
-                    if ref.kind == "mod_inline":  # `mod a { }`: module a lives in this file
-                        module = place.module + tuple(ref.spec.split("::"))
-                        self._modules.setdefault((root, module), path)
-                        continue
                     if ref.kind not in _MODULE_KINDS:
                         continue
                     target = self._declared_file(path, place, ref)
@@ -188,7 +186,14 @@ class RustResolver:
 
     def _module_file(self, place: _Place, module: Module) -> str | None:
         """The file of ``module`` in ``place``'s crate: from the walk, else where a module
-        file would sit (a crate whose root was not walked, a module declared by a macro)."""
+        file would sit (a crate whose root was not walked, a module declared by a macro).
+        Memoised: a crate's files name the same few modules thousands of times."""
+        key = (place.root, place.crate, module)
+        if key not in self._module_files:
+            self._module_files[key] = self._find_module_file(place, module)
+        return self._module_files[key]
+
+    def _find_module_file(self, place: _Place, module: Module) -> str | None:
         if place.root is not None:
             found = self._modules.get((place.root, module))
             if found is not None:

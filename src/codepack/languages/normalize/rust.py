@@ -101,6 +101,17 @@ def _mod(stmt: Node, captures: Captures) -> Iterator[Leaf]:
         yield Leaf(path, "mod_path", names=(module,), relative=True)
 
 
+def inline_modules(names: Sequence[Node]) -> Iterator[str]:
+    """The inline modules a file declares (``mod a { mod b { } }`` -> ``a``, ``a::b``), from
+    the ``@declaration`` name of each: they live in this file, which the resolver needs to
+    know when a path names one of them from another file."""
+    for name in names:
+        owner = name.parent
+        module = compact(name)
+        if owner is not None and module:
+            yield "::".join([*_inline_modules(owner), module])
+
+
 def _path_attribute(item: Node) -> str | None:
     """The file of a ``#[path = "..."]`` attribute on ``item``, if it has one."""
     sibling = item.prev_named_sibling
@@ -187,9 +198,7 @@ def _paths(node: Node, captures: Captures) -> Iterator[Leaf]:
         (child.start_byte - offset, child.end_byte - offset)
         for child in container.named_children
         if child.type == "mod_item" and child.child_by_field_name("body") is not None
-    ]
-    if stack:  # the inline module itself: it lives in this file
-        yield Leaf("::".join(stack), "mod_inline", relative=True)
+    ] if _INLINE_MODULE.search(source) else []
     seen: set[str] = set()
     for path in scan_paths(source, holes):
         if path not in seen:
@@ -200,6 +209,8 @@ def _paths(node: Node, captures: Captures) -> Iterator[Leaf]:
 # Paths are found from their `::` (a fast literal search), not by matching a pattern at every
 # byte: on real crates that is most of the extraction time.
 _COLONS = re.compile(rb"::")
+_INLINE_MODULE = re.compile(rb"\bmod\s+[A-Za-z_][A-Za-z0-9_]*\s*\{")
+_STD_HEAD_BYTES = frozenset(head.encode() for head in _STD_HEADS)
 _PATH_AT = re.compile(rb"\$?[A-Za-z_][A-Za-z0-9_]*+(?:\s*+::\s*+[A-Za-z_][A-Za-z0-9_]*+)++")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 _SPACE_BYTES = frozenset(b" \t\r\n")
@@ -254,16 +265,18 @@ def scan_paths(source: bytes, holes: Sequence[tuple[int, int]] = ()) -> Iterator
             end = position + 2
             continue
         end = match.end()
+        raw = match.group(0)
+        head = raw[: raw.index(b":")].rstrip()
+        if head[:1].isupper() or head in _STD_HEAD_BYTES:
+            continue  # most paths: `Self::`, `Vec::new`, `std::mem` (cheapest test first)
+        if head[:1] == b"$" and head != b"$crate":
+            continue  # a metavariable: known only where the macro is used
         line = source.rfind(b"\n", 0, start) + 1
         if source.find(b"//", line, start) >= 0 or source.count(b'"', line, start) % 2:
             continue
         if reaches and _inside(starts, reaches, start):
             continue
-        path = b"".join(match.group(0).split()).decode("utf-8", "replace")
-        if path.startswith("$") and not path.startswith("$crate::"):
-            continue  # a metavariable: known only where the macro is used
-        if _named_path(path):
-            yield path
+        yield b"".join(raw.split()).decode("utf-8", "replace")
 
 
 def _inside(starts: list[int], reaches: list[int], position: int) -> bool:
@@ -271,12 +284,6 @@ def _inside(starts: list[int], reaches: list[int], position: int) -> bool:
     their ends)."""
     index = bisect.bisect_right(starts, position) - 1
     return index >= 0 and position < reaches[index]
-
-
-def _named_path(path: str) -> bool:
-    """A path with at least two segments whose head may be a module of the repository."""
-    head, sep, _ = path.removeprefix("$").partition("::")
-    return bool(sep) and not head[:1].isupper() and head not in _STD_HEADS
 
 
 def _macro(node: Node) -> Iterator[Leaf]:

@@ -13,6 +13,9 @@
 (source_file) @import.paths
 (mod_item name: (identifier) @spec body: (declaration_list) @body) @import.paths
 
+; an inline module is declared by its file (the resolver maps paths into it to this file)
+(mod_item name: (identifier) @declaration body: (declaration_list))
+
 ; macro bodies and arguments are token trees: the normaliser reads their `use` trees and
 ; `mod x;` declarations from their text
 (macro_definition) @import.macro
