@@ -209,7 +209,7 @@ def _paths(node: Node, captures: Captures) -> Iterator[Leaf]:
 # Paths are found from their `::` (a fast literal search), not by matching a pattern at every
 # byte: on real crates that is most of the extraction time.
 _COLONS = re.compile(rb"::")
-_INLINE_MODULE = re.compile(rb"\bmod\s+[A-Za-z_][A-Za-z0-9_]*\s*\{")
+_INLINE_MODULE = re.compile(rb"mod\s+[A-Za-z_][A-Za-z0-9_]*\s*\{")  # literal first: fast
 _STD_HEAD_BYTES = frozenset(head.encode() for head in _STD_HEADS)
 _PATH_AT = re.compile(rb"\$?[A-Za-z_][A-Za-z0-9_]*+(?:\s*+::\s*+[A-Za-z_][A-Za-z0-9_]*+)++")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")

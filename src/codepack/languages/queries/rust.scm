@@ -17,9 +17,16 @@
 (mod_item name: (identifier) @declaration body: (declaration_list))
 
 ; macro bodies and arguments are token trees: the normaliser reads their `use` trees and
-; `mod x;` declarations from their text
-(macro_definition) @import.macro
-(macro_invocation) @import.macro
+; `mod x;` declarations from their text. Only macros holding a `use` or `mod` token (up to
+; three token trees deep, as in `cfg_if! { if #[cfg(x)] { mod m; } }`) are matched: most
+; macros (`println!`, `assert_eq!`) hold neither, and their paths are read with the file's.
+(macro_invocation (token_tree ["use" "mod"])) @import.macro
+(macro_invocation (token_tree (token_tree ["use" "mod"]))) @import.macro
+(macro_invocation (token_tree (token_tree (token_tree ["use" "mod"])))) @import.macro
+(macro_definition (macro_rule right: (token_tree ["use" "mod"]))) @import.macro
+(macro_definition (macro_rule right: (token_tree (token_tree ["use" "mod"])))) @import.macro
+(macro_definition
+  (macro_rule right: (token_tree (token_tree (token_tree ["use" "mod"]))))) @import.macro
 
 ; `include!("x.rs")` compiles that file into this module (include_str!/include_bytes! read data)
 (macro_invocation
