@@ -218,3 +218,14 @@ def test_super_under_cfg_at_file_level_is_the_parent_module():
         ),
     })
     assert ("src/net/tcp.rs", "src/net.rs", "rust:relative-path") in edges
+
+
+def test_module_tree_survives_loops_and_paths_outside_the_repository():
+    edges = _edges({
+        "src/lib.rs": (
+            '#[path = "lib.rs"]\nmod again;\n#[path = "../../etc/x.rs"]\nmod out;\n'
+            'include!("/usr/include/x.rs");\nmod a;\n'
+        ),
+        "src/a.rs": '#[path = "a.rs"]\nmod me;\nfn f() { crate::a::me::g(); }\n',
+    })
+    assert edges == {("src/lib.rs", "src/a.rs", "rust:mod")}

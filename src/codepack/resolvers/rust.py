@@ -136,6 +136,8 @@ class RustResolver:
 
     def _declared_file(self, importer: str, place: _Place, ref: ImportRef) -> str | None:
         """The file a ``mod``/``#[path] mod``/``include!`` in ``importer`` loads."""
+        if ref.spec.startswith("/"):
+            return None  # an absolute path names no file of the repository
         folder = folder_of(importer)
         module_folder = folder if place.owns_folder else join(folder, stem(importer))
         if ref.kind == "mod":
