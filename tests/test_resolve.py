@@ -562,9 +562,13 @@ def test_rust_use_paths_take_the_longest_existing_module():
     assert targets(RUST, "src/lib.rs", ref("std::collections::HashMap")) == []
 
 
-def test_rust_cfg_test_super_glob_is_the_file_itself():
-    spec = ref("super", kind="use", wildcard=True, conditional=True, relative=True)
-    assert targets(RUST, "src/net/tcp.rs", spec) == []
+def test_rust_super_is_the_parent_module_even_under_cfg():
+    # the extractor rewrites `use super::*` inside an inline `mod tests { }` to `self`
+    inline = ref("self", kind="use", wildcard=True, conditional=True, relative=True)
+    assert targets(RUST, "src/net/tcp.rs", inline) == []
+    # a `#[cfg(...)] use super::x;` at file level still names the parent module
+    gated = ref("super", kind="use", wildcard=True, conditional=True, relative=True)
+    assert targets(RUST, "src/net/tcp.rs", gated) == ["src/net.rs"]
     plain = ref("super", kind="use", wildcard=True, relative=True)
     assert targets(RUST, "src/net/tcp.rs", plain) == ["src/net.rs"]
 

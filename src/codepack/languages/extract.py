@@ -127,6 +127,8 @@ class LanguageRules:
     # drops the matches that would only repeat another one's import, before their flags are
     # read (a PHP class named 50 times in a file is read once): cheap files stay cheap
     select: Callable[[list[Statement]], list[Statement]] | None = None
+    # merges a file's references that say the same thing (Rust: one `path` per spec)
+    merge: Callable[[Iterable[ImportRef]], Iterable[ImportRef]] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -185,7 +187,9 @@ _RULES: dict[str, LanguageRules] = {
         functions=frozenset({"function_item", "closure_expression"}),
         conditionals=rust.CFG_SCOPES,
         condition_test=rust.has_cfg,
+        declarations=rust.inline_modules,
         import_keywords=frozenset({"use", "mod", "extern"}),
+        merge=rust.distinct_paths,
     ),
     "c": LanguageRules(
         "c",
@@ -291,8 +295,9 @@ def extract_imports(
 def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     """The package/namespace names a file declares: Java/Kotlin/Scala ``package``, C#
     ``namespace`` (block and file-scoped, nested joined with ``.``), PHP ``namespace`` (and
-    ``class:A\\B\\C`` per class-like declared), Go ``package``. Empty for other languages.
-    Use ``extract_file`` to get these together with the imports from a single parse."""
+    ``class:A\\B\\C`` per class-like declared), Go ``package``, Rust inline ``mod a { }``
+    (nested joined with ``::``). Empty for other languages. Use ``extract_file`` to get these
+    together with the imports from a single parse."""
     return extract_file(text, language).declarations
 
 
@@ -428,8 +433,9 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         refs.update(_refs(rules, kind, stmt, root, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
+    kept = rules.merge(refs) if rules.merge is not None else refs
     return _Found(
-        tuple(sorted(refs, key=ImportRef.sort_key)),
+        tuple(sorted(kept, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
         max((stmt.end_byte for _, stmt, _ in statements), default=0),
     )
