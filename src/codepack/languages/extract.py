@@ -19,6 +19,9 @@ Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 ``@static``          turns kind ``k`` into ``k_static`` (Java ``import static``).
 ``@system``          a C/C++ ``#include <...>``.
 ``@declaration``     a package/namespace name the file declares (not an import).
+``@type_use``        a simple type name the code uses (Java/Kotlin/Scala/C#): what the
+                     language's ``implicit`` rule turns into same-package references and the
+                     names a wildcard import takes (see ``normalize/jvm.py``).
 ``@region.open`` / ``@region.close``
                      flat conditional-compilation directives (Swift ``#if``/``#endif``): the
                      imports between them are conditional.
@@ -100,6 +103,8 @@ from codepack.languages.normalize.common import (
 from codepack.languages.registry import ts_language
 from codepack.records import ImportRef
 
+Implicit = Callable[[Sequence[ImportRef], Sequence[Node], Sequence[Node]], Iterable[ImportRef]]
+
 _QUERY_DIR = Path(__file__).parent / "queries"
 
 
@@ -119,6 +124,9 @@ class LanguageRules:
     # tokens that open an import statement: an ERROR holding one at the cut is an import
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
+    # completes the imports with what the code names without importing it: (imports,
+    # @declaration nodes, @type_use nodes) -> the full import list
+    implicit: Implicit | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -195,7 +203,7 @@ _RULES: dict[str, LanguageRules] = {
         condition_test=cfamily.real_condition,
         import_keywords=frozenset({"#include"}),
     ),
-    "java": LanguageRules("java", jvm.expand_java),
+    "java": LanguageRules("java", jvm.expand_java, implicit=jvm.implicit_imports),
     "kotlin": LanguageRules("kotlin", jvm.expand_kotlin),
     "scala": LanguageRules(
         "scala",
@@ -293,6 +301,25 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     rules = _RULES.get(language)
     if rules is None:
         return Extraction((), False, ())
+    result = _extract(text, rules, language, import_lines)
+    fallback = _REPARSE_AS.get(language)
+    if not result.parse_error or fallback is None:
+        return result
+    retry = _extract(text, _RULES[fallback], fallback, import_lines)
+    if not retry.parse_error or len(retry.imports) > len(result.imports):
+        return retry
+    return result
+
+
+# A ``.h`` file is C or C++, and the name cannot tell. Most of a C++ project's headers are
+# syntax errors to the C grammar, whose recovery then misreads the ``#if`` blocks around
+# includes (and can swallow includes). So a C parse with errors is retried as C++; the C++
+# reading wins when it parses cleanly, or finds more imports. Valid C parses once: the
+# retry costs only files that are not valid C.
+_REPARSE_AS = {"c": "cpp"}
+
+
+def _extract(text: str, rules: LanguageRules, language: str, import_lines: int) -> Extraction:
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
     data = text.encode("utf-8", "replace")
@@ -353,6 +380,7 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         cursor.set_point_range((0, 0), (rows, 0))
     statements: list[tuple[str, Node, Captures]] = []
     declared: list[Node] = []
+    used: list[Node] = []
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
     for _, captures in cursor.matches(root):
         for key, nodes in captures.items():
@@ -361,6 +389,9 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
                 break
             if key == "declaration":
                 declared.extend(nodes)
+                break
+            if key == "type_use":
+                used.extend(nodes)
                 break
             if key == "region.open":
                 region_marks.extend((node.start_byte, True) for node in nodes)
@@ -377,6 +408,9 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
             refs.update(_refs(rules, kind, stmt, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
+        used = [node for node in used if node.start_point.row < rows]
+    if rules.implicit is not None:
+        refs = set(rules.implicit(sorted(refs, key=ImportRef.sort_key), declared, used))
     return _Found(
         tuple(sorted(refs, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Java/Kotlin corpus for benchmarks/recall.py, from package registries only (PyPI sdists, npm
+# tarballs). Idempotent: a repository folder that already exists is kept.
+#   bash benchmarks/corpora/java.sh DEST      ->  DEST/<repo>/...
+# Tuned on: py4j. Held out: react-native (ReactAndroid Java + Kotlin), capacitor-android.
+set -euo pipefail
+dest=${1:?usage: java.sh DEST}
+mkdir -p "$dest"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+pypi() {  # pypi NAME REPO: an sdist unpacked as DEST/REPO
+  [ -d "$dest/$2" ] && return 0
+  pip download --quiet --no-deps --no-binary :all: "$1" -d "$work/$2" >/dev/null
+  mkdir -p "$work/$2/x" && tar -xzf "$work/$2"/*.tar.gz -C "$work/$2/x"
+  mv "$work/$2/x"/* "$dest/$2"
+}
+
+npm_pkg() {  # npm_pkg NAME REPO: an npm tarball unpacked as DEST/REPO
+  [ -d "$dest/$2" ] && return 0
+  mkdir -p "$work/$2" && (cd "$work/$2" && npm pack --silent "$1" >/dev/null)
+  tar -xzf "$work/$2"/*.tgz -C "$work/$2" && mv "$work/$2/package" "$dest/$2"
+}
+
+pypi py4j py4j
+npm_pkg react-native react-native
+npm_pkg @capacitor/android capacitor-android
