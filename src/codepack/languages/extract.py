@@ -301,25 +301,8 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     rules = _RULES.get(language)
     if rules is None:
         return Extraction((), False, ())
-    result = _extract(text, rules, language, import_lines)
-    fallback = _REPARSE_AS.get(language)
-    if not result.parse_error or fallback is None:
-        return result
-    retry = _extract(text, _RULES[fallback], fallback, import_lines)
-    if not retry.parse_error or len(retry.imports) > len(result.imports):
-        return retry
-    return result
-
-
-# A ``.h`` file is C or C++, and the name cannot tell. Most of a C++ project's headers are
-# syntax errors to the C grammar, whose recovery then misreads the ``#if`` blocks around
-# includes (and can swallow includes). So a C parse with errors is retried as C++; the C++
-# reading wins when it parses cleanly, or finds more imports. Valid C parses once: the
-# retry costs only files that are not valid C.
-_REPARSE_AS = {"c": "cpp"}
-
-
-def _extract(text: str, rules: LanguageRules, language: str, import_lines: int) -> Extraction:
+    if language == "c" and looks_like_cpp(text):
+        language, rules = "cpp", _RULES["cpp"]
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
     data = text.encode("utf-8", "replace")
@@ -329,6 +312,20 @@ def _extract(text: str, rules: LanguageRules, language: str, import_lines: int) 
 
 
 _HEAD_GROWTH = 4  # the second look reads this many times more lines
+
+
+# Spellings valid C never has: a scope operator, a namespace, a template. Plain substring
+# tests (fast C loops, no regex) over the text; a C comment that mentions one costs nothing,
+# since the C++ grammar reads C headers' includes and conditionals the same way.
+_CPP_MARKERS = ("::", "namespace ", "template<", "template <")
+
+
+def looks_like_cpp(text: str) -> bool:
+    """Whether a ``.h``/``.c`` text is C++. A ``.h`` file is C or C++ and its name cannot
+    tell: most of a C++ project's headers are syntax errors to the C grammar, whose recovery
+    then misreads the ``#if`` blocks around includes (and can swallow includes). One parse
+    with the right grammar costs less than a C parse plus a C++ retry on error."""
+    return any(marker in text for marker in _CPP_MARKERS)
 
 
 def _read_lines(text: str, rules: LanguageRules, language: str, lines: int) -> Extraction:
