@@ -19,9 +19,11 @@ Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 ``@static``          turns kind ``k`` into ``k_static`` (Java ``import static``).
 ``@system``          a C/C++ ``#include <...>``.
 ``@declaration``     a package/namespace name the file declares (not an import).
-``@type_use``        a simple type name the code uses (Java/Kotlin/Scala/C#): what the
-                     language's ``implicit`` rule turns into same-package references and the
-                     names a wildcard import takes (see ``normalize/jvm.py``).
+``@type_use``        a simple type name the code uses (Java): what the language's
+                     ``implicit`` rule turns into same-package references and the names a
+                     wildcard import takes (``normalize/jvm.py``). Type names are most of a
+                     file's matches, so their patterns are told apart by index, before any
+                     other work.
 ``@region.open`` / ``@region.close``
                      flat conditional-compilation directives (Swift ``#if``/``#endif``): the
                      imports between them are conditional.
@@ -103,7 +105,7 @@ from codepack.languages.normalize.common import (
 from codepack.languages.registry import ts_language
 from codepack.records import ImportRef
 
-Implicit = Callable[[Sequence[ImportRef], Sequence[Node], Sequence[Node]], Iterable[ImportRef]]
+Implicit = Callable[[Sequence[ImportRef], Sequence[Node], frozenset[str]], Iterable[ImportRef]]
 
 _QUERY_DIR = Path(__file__).parent / "queries"
 
@@ -125,7 +127,7 @@ class LanguageRules:
     # cut in half
     import_keywords: frozenset[str] = frozenset({"import"})
     # completes the imports with what the code names without importing it: (imports,
-    # @declaration nodes, @type_use nodes) -> the full import list
+    # @declaration nodes, @type_use names) -> the full import list
     implicit: Implicit | None = None
 
 
@@ -378,17 +380,18 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     statements: list[tuple[str, Node, Captures]] = []
     declared: list[Node] = []
     used: list[Node] = []
+    use_patterns = _type_use_patterns(language)
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
-    for _, captures in cursor.matches(root):
+    for pattern, captures in cursor.matches(root):
+        if pattern in use_patterns:
+            used.extend(captures["type_use"])
+            continue
         for key, nodes in captures.items():
             if key.startswith("import."):
                 statements.append((key[len("import.") :], nodes[0], captures))
                 break
             if key == "declaration":
                 declared.extend(nodes)
-                break
-            if key == "type_use":
-                used.extend(nodes)
                 break
             if key == "region.open":
                 region_marks.extend((node.start_byte, True) for node in nodes)
@@ -407,7 +410,8 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         declared = [node for node in declared if node.start_point.row < rows]
         used = [node for node in used if node.start_point.row < rows]
     if rules.implicit is not None:
-        refs = set(rules.implicit(sorted(refs, key=ImportRef.sort_key), declared, used))
+        names = frozenset(name.decode("utf-8", "replace") for name in {n.text for n in used})
+        refs = set(rules.implicit(sorted(refs, key=ImportRef.sort_key), declared, names))
     return _Found(
         tuple(sorted(refs, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
@@ -622,7 +626,23 @@ def _parser(language: str) -> tree_sitter.Parser:
 
 
 @cache
+def _type_use_patterns(language: str) -> frozenset[int]:
+    """Indices of the query patterns that capture ``@type_use`` (read from their source)."""
+    query = _query(language)
+    source = _query_source(language).encode("utf-8")
+    return frozenset(
+        i
+        for i in range(query.pattern_count)
+        if b"@type_use" in source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
+    )
+
+
+@cache
 def _query(language: str) -> tree_sitter.Query:
     """The compiled import query of a language, compiled once per process."""
-    source = (_QUERY_DIR / f"{_RULES[language].query}.scm").read_text(encoding="utf-8")
-    return tree_sitter.Query(ts_language(language), source)
+    return tree_sitter.Query(ts_language(language), _query_source(language))
+
+
+@cache
+def _query_source(language: str) -> str:
+    return (_QUERY_DIR / f"{_RULES[language].query}.scm").read_text(encoding="utf-8")

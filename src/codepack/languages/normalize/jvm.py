@@ -152,7 +152,7 @@ SAME_PACKAGE = "same_package"  # kind of the implicit import of the file's own p
 
 
 def implicit_imports(
-    imports: Sequence[ImportRef], declared: Sequence[Node], used: Sequence[Node]
+    imports: Sequence[ImportRef], declared: Sequence[Node], used: frozenset[str]
 ) -> Iterator[ImportRef]:
     """``imports`` completed with the simple type names the code uses (javac's lookup order).
 
@@ -164,7 +164,7 @@ def implicit_imports(
     bound = {
         ref.spec.rpartition(".")[2] for ref in imports if ref.kind == "import" and not ref.wildcard
     }
-    names = tuple(sorted({text(node) for node in used} - bound))
+    names = tuple(sorted(used - bound))
     for ref in imports:
         if ref.wildcard and ref.kind == "import" and names:
             yield dataclasses.replace(ref, names=names)
