@@ -35,6 +35,7 @@ _FAMILY = {
     "python": "python", "javascript": "js", "typescript": "js", "tsx": "js", "go": "go",
     "c": "c", "cpp": "c", "java": "java", "rust": "rust", "php": "php", "ruby": "ruby",
     "kotlin": "kotlin", "scala": "scala", "csharp": "csharp", "swift": "swift",
+    "c/c++": "c",  # the oracle's analyzer name for C and C++
 }
 
 

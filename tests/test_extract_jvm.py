@@ -29,14 +29,52 @@ JAVA = """\
 
 
 def test_java_imports_static_wildcard_and_package():
+    uses = ("String",)  # the one type name the code uses
     assert refs(JAVA, "java") == [
+        Ref("com.acme.app", 1, "same_package", names=uses, wildcard=True),
         Ref("a.b.C", 3),
-        Ref("a.b", 4, wildcard=True),
+        Ref("a.b", 4, names=uses, wildcard=True),
         Ref("a.b.C.m", 5, "import_static"),
         Ref("a.b.C", 6, "import_static", wildcard=True),
         Ref("multi.line.Name", 7),
     ]
     assert extract_declarations(dedent(JAVA), "java") == ("com.acme.app",)
+
+
+def test_java_type_uses_feed_same_package_and_wildcard_imports():
+    source = """\
+        package com.acme.shop;
+
+        import com.acme.shop.model.Order;
+        import com.acme.shop.util.*;
+        import static com.acme.shop.Config.*;
+
+        @Service
+        class Checkout<T> extends Base implements Api<Order> {
+            @Inject(Scope.ONE) Cart cart = new Cart();
+            void run(List<Item> items) {
+                Helpers.log(Money.ZERO);
+                items.forEach(Printer::print);
+                cart.total();
+                this.cart.clear();
+            }
+        }
+        """
+    uses = (
+        "Api", "Base", "Cart", "Helpers", "Inject", "Item", "List", "Money", "Printer",
+        "Scope", "Service", "T",
+    )  # fmt: skip
+    assert refs(source, "java") == [
+        Ref("com.acme.shop", 1, "same_package", names=uses, wildcard=True),
+        Ref("com.acme.shop.model.Order", 3),
+        Ref("com.acme.shop.util", 4, names=uses, wildcard=True),
+        Ref("com.acme.shop.Config", 5, "import_static", wildcard=True),
+    ]
+
+
+def test_java_without_package_or_type_uses_adds_nothing():
+    assert refs("import a.b.*;\nclass K {}\n", "java") == [Ref("a.b", 1, wildcard=True)]
+    assert refs("class K { Foo f; }\n", "java") == []
 
 
 def test_kotlin_imports_aliases_backticks_and_package():

@@ -6,7 +6,12 @@ from textwrap import dedent
 
 import pytest
 
-from codepack.languages.extract import extract_declarations, extract_imports
+from codepack.languages.extract import (
+    extract_declarations,
+    extract_file,
+    extract_imports,
+    looks_like_cpp,
+)
 from codepack.records import ImportRef as Ref
 
 
@@ -188,6 +193,41 @@ def test_cpp_if_not_defined_guard_and_an_ifndef_that_is_no_guard():
         Ref("extras.hpp", 5, "include", relative=True, conditional=True),
         Ref("table.inc", 9, "include", relative=True, lazy=True),
     ]
+
+
+CPP_HEADER = """\
+    #ifndef GEO_NO_LEGACY_API
+    #include "shape.hpp"
+    namespace geo::legacy {
+    struct [[deprecated("Use geo::Shape.")]] Scaled {
+      Scaled(int sides, geo::Vec &&size, int id)
+      {
+      }
+    };
+    }  // namespace geo::legacy
+    #endif
+    #include "vec.hpp"
+    """
+
+
+def test_a_cpp_header_named_h_is_read_with_the_cpp_grammar():
+    # the C grammar errs on it and reads shape.hpp as unconditional
+    extraction = extract_file(dedent(CPP_HEADER), "c")
+    assert not extraction.parse_error
+    assert list(extraction.imports) == [
+        Ref("shape.hpp", 2, "include", relative=True, conditional=True),
+        Ref("vec.hpp", 11, "include", relative=True),
+    ]
+
+
+def test_only_cpp_spellings_switch_the_grammar():
+    assert looks_like_cpp("namespace a { }")
+    assert looks_like_cpp("template <class T> T f(T);")
+    assert looks_like_cpp("void f() { std::abort(); }")
+    assert not looks_like_cpp('#include <stdio.h>\nstatic int class_count; /* a template */\n')
+    c_header = '#include "a.h"\n#if X\n#include "b.h"\n#endif\nint new = 1;\n'
+    assert extract_file(c_header, "c") == extract_file(c_header, "c")  # deterministic
+    assert not extract_file(c_header, "c").parse_error  # valid C, parsed as C
 
 
 def test_swift_module_imports_and_conditional_compilation():

@@ -463,7 +463,7 @@ def test_java_class_nested_class_and_static_member_by_path():
     assert targets(JAVA, APP, ref("java.util.List")) == []
 
 
-def test_java_wildcard_names_the_package_without_its_tests():
+def test_java_wildcard_without_names_fans_out_to_the_package_without_its_tests():
     got = targets(JAVA, APP, ref("com.acme.model", wildcard=True))
     assert got == [
         "core/src/main/java/com/acme/model/Role.java",
@@ -473,6 +473,70 @@ def test_java_wildcard_names_the_package_without_its_tests():
     assert targets(JAVA, test, ref("com.acme.util", wildcard=True)) == [
         "core/src/main/java/com/acme/util/Strings.java"
     ]
+
+
+JAVA_DECL = {
+    "core/src/main/java/com/acme/model/User.java": ("com.acme.model",),
+    "core/src/main/java/com/acme/model/Role.java": ("com.acme.model",),
+    "core/src/main/java/com/acme/model/package-info.java": ("com.acme.model",),
+    "core/src/main/java/com/acme/util/Strings.java": ("com.acme.util",),
+    "core/src/test/java/com/acme/model/UserTest.java": ("com.acme.model",),
+    "app/src/main/java/com/acme/App.java": ("com.acme",),
+    "app/src/main/java/com/acme/Role.java": ("com.acme",),
+}
+
+
+def test_java_wildcard_links_only_the_classes_the_file_names():
+    paths = [*JAVA_DECL]
+    names = ("List", "User", "Strings")  # Strings is another package's class
+    got = targets(paths, APP, ref("com.acme.model", wildcard=True, names=names),
+                  declarations=JAVA_DECL)
+    assert got == ["core/src/main/java/com/acme/model/User.java"]
+    # no declarations: the package's folders stand in
+    assert targets(paths, APP, ref("com.acme.model", wildcard=True, names=names)) == [
+        "core/src/main/java/com/acme/model/User.java"
+    ]
+    # names nothing of the package: no edge
+    assert targets(paths, APP, ref("com.acme.model", wildcard=True, names=("List",)),
+                   declarations=JAVA_DECL) == []
+
+
+def test_java_own_package_shadows_a_wildcard_import():
+    paths = [*JAVA_DECL]
+    got = targets(paths, APP, ref("com.acme.model", wildcard=True, names=("Role", "User")),
+                  declarations=JAVA_DECL)
+    assert got == ["core/src/main/java/com/acme/model/User.java"]
+
+
+def test_java_same_package_classes_named_without_import():
+    paths = [*JAVA_DECL]
+    test = "core/src/test/java/com/acme/model/UserTest.java"
+    same = ref("com.acme.model", kind="same_package", wildcard=True,
+               names=("Role", "User", "UserTest", "package-info", "String"))
+    assert targets(paths, test, same, declarations=JAVA_DECL) == [
+        "core/src/main/java/com/acme/model/Role.java",
+        "core/src/main/java/com/acme/model/User.java",
+    ]
+    assert targets(paths, test, same) == [  # by folder, across source roots
+        "core/src/main/java/com/acme/model/Role.java",
+        "core/src/main/java/com/acme/model/User.java",
+    ]
+    user = "core/src/main/java/com/acme/model/User.java"
+    assert targets(paths, user, same, declarations=JAVA_DECL) == [
+        "core/src/main/java/com/acme/model/Role.java"  # never itself, never a test
+    ]
+
+
+def test_java_package_info_is_never_a_target():
+    paths = [*JAVA_DECL]
+    for declarations in (JAVA_DECL, None):
+        assert targets(paths, APP, ref("com.acme.model", wildcard=True),
+                       declarations=declarations) == [
+            "core/src/main/java/com/acme/model/Role.java",
+            "core/src/main/java/com/acme/model/User.java",
+        ]
+    assert targets(paths, APP, ref("com.acme.model.package-info"),
+                   declarations=JAVA_DECL) == []
 
 
 def test_java_wildcard_on_a_class_imports_its_members():

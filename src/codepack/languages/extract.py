@@ -19,6 +19,11 @@ Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 ``@static``          turns kind ``k`` into ``k_static`` (Java ``import static``).
 ``@system``          a C/C++ ``#include <...>``.
 ``@declaration``     a package/namespace name the file declares (not an import).
+``@type_use``        a simple type name the code uses (Java): what the language's
+                     ``implicit`` rule turns into same-package references and the names a
+                     wildcard import takes (``normalize/jvm.py``). Type names are most of a
+                     file's matches, so their patterns are told apart by index, before any
+                     other work.
 ``@region.open`` / ``@region.close``
                      flat conditional-compilation directives (Swift ``#if``/``#endif``): the
                      imports between them are conditional.
@@ -103,6 +108,8 @@ from codepack.languages.normalize.common import (
 from codepack.languages.registry import ts_language
 from codepack.records import ImportRef
 
+Implicit = Callable[[Sequence[ImportRef], Sequence[Node], frozenset[str]], Iterable[ImportRef]]
+
 _QUERY_DIR = Path(__file__).parent / "queries"
 
 Statement = tuple[str, Node, Captures]  # one query match: (kind, statement node, captures)
@@ -129,6 +136,9 @@ class LanguageRules:
     select: Callable[[list[Statement]], list[Statement]] | None = None
     # merges a file's references that say the same thing (Rust: one `path` per spec)
     merge: Callable[[Iterable[ImportRef]], Iterable[ImportRef]] | None = None
+    # completes the imports with what the code names without importing it: (imports,
+    # @declaration nodes, @type_use names) -> the full import list
+    implicit: Implicit | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -207,7 +217,7 @@ _RULES: dict[str, LanguageRules] = {
         condition_test=cfamily.real_condition,
         import_keywords=frozenset({"#include"}),
     ),
-    "java": LanguageRules("java", jvm.expand_java),
+    "java": LanguageRules("java", jvm.expand_java, implicit=jvm.implicit_imports),
     "kotlin": LanguageRules("kotlin", jvm.expand_kotlin),
     "scala": LanguageRules(
         "scala",
@@ -318,6 +328,8 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     too_deep = nesting_reason(text, language)  # before parsing: see codepack.languages.complexity
     if too_deep is not None:
         return Extraction((), False, (), too_complex=too_deep)
+    if language == "c" and looks_like_cpp(text):
+        language, rules = "cpp", _RULES["cpp"]
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
     data = text.encode("utf-8", "replace")
@@ -330,6 +342,20 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
 
 
 _HEAD_GROWTH = 4  # the second look reads this many times more lines
+
+
+# Spellings valid C never has: a scope operator, a namespace, a template. Plain substring
+# tests (fast C loops, no regex) over the text; a C comment that mentions one costs nothing,
+# since the C++ grammar reads C headers' includes and conditionals the same way.
+_CPP_MARKERS = ("::", "namespace ", "template<", "template <")
+
+
+def looks_like_cpp(text: str) -> bool:
+    """Whether a ``.h``/``.c`` text is C++. A ``.h`` file is C or C++ and its name cannot
+    tell: most of a C++ project's headers are syntax errors to the C grammar, whose recovery
+    then misreads the ``#if`` blocks around includes (and can swallow includes). One parse
+    with the right grammar costs less than a C parse plus a C++ retry on error."""
+    return any(marker in text for marker in _CPP_MARKERS)
 
 
 def _read_lines(text: str, rules: LanguageRules, language: str, lines: int) -> Extraction:
@@ -407,8 +433,13 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         raise TooComplex(f"query match limit {MATCH_LIMIT} exceeded")
     statements: list[Statement] = []
     declared: list[Node] = []
+    used: list[Node] = []
+    use_patterns = _type_use_patterns(language)
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
-    for _, captures in matches:
+    for pattern, captures in matches:
+        if pattern in use_patterns:
+            used.extend(captures["type_use"])
+            continue
         for key, nodes in captures.items():
             if key.startswith("import."):
                 statements.append((key[len("import.") :], nodes[0], captures))
@@ -433,6 +464,10 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
         refs.update(_refs(rules, kind, stmt, root, captures, regions, memo))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
+        used = [node for node in used if node.start_point.row < rows]
+    if rules.implicit is not None:
+        names = frozenset(name.decode("utf-8", "replace") for name in {n.text for n in used})
+        refs = set(rules.implicit(sorted(refs, key=ImportRef.sort_key), declared, names))
     kept = rules.merge(refs) if rules.merge is not None else refs
     return _Found(
         tuple(sorted(kept, key=ImportRef.sort_key)),
@@ -658,7 +693,23 @@ def _parser(language: str) -> tree_sitter.Parser:
 
 
 @cache
+def _type_use_patterns(language: str) -> frozenset[int]:
+    """Indices of the query patterns that capture ``@type_use`` (read from their source)."""
+    query = _query(language)
+    source = _query_source(language).encode("utf-8")
+    return frozenset(
+        i
+        for i in range(query.pattern_count)
+        if b"@type_use" in source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
+    )
+
+
+@cache
 def _query(language: str) -> tree_sitter.Query:
     """The compiled import query of a language, compiled once per process."""
-    source = (_QUERY_DIR / f"{_RULES[language].query}.scm").read_text(encoding="utf-8")
-    return tree_sitter.Query(ts_language(language), source)
+    return tree_sitter.Query(ts_language(language), _query_source(language))
+
+
+@cache
+def _query_source(language: str) -> str:
+    return (_QUERY_DIR / f"{_RULES[language].query}.scm").read_text(encoding="utf-8")

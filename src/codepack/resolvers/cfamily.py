@@ -9,6 +9,9 @@ Search order, like a compiler invoked with the project's ``-I`` flags:
 
 So ``<stdio.h>`` or ``<vector>`` stays external unless the repository ships such a header in an
 include folder, while ``<mylib/core.h>`` finds ``src/mylib/core.h``.
+
+Rules, as ``codepack deps`` names them: ``c:beside-includer`` (1), ``c:include-folder`` (2),
+``c:suffix`` (3).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from codepack.resolvers.base import (
     folders_by_nearness,
     join,
     normalize,
+    tagged,
 )
 
 _INCLUDE_FOLDER_NAMES = ("include",)
@@ -42,16 +46,16 @@ class CFamilyResolver:
         if not angle:
             found = self._existing(normalize(join(folder_of(importer), spec)), importer)
             if found:
-                return [found]
+                return tagged([found], "c:beside-includer")
         for folder in [*folders_by_nearness(importer, self.include_folders), ""]:
             found = self._existing(normalize(join(folder, spec)), importer)
             if found:
-                return [found]
+                return tagged([found], "c:include-folder")
         segments = [s for s in spec.split("/") if s not in ("", ".", "..")]
         if angle and len(segments) < 2:
             return []
         found = self.index.nearest(importer, [segments])
-        return [found] if found else []
+        return tagged([found] if found else [], "c:suffix")
 
     def _existing(self, path: str | None, importer: str) -> str | None:
         if path and path != importer and self.index.is_file(path):

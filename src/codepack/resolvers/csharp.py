@@ -9,6 +9,7 @@ Without declarations the folder convention stands in: a folder whose path ends w
 namespace, either segment by segment (``A/B/``) or with the leading segments kept as one dotted
 project folder (``A.B/``, ``src/A.B/`` for ``A.B``; ``A.B/C/`` for ``A.B.C``).
 ``System.*`` and other framework namespaces resolve to nothing in the repository: external.
+Rules, as ``codepack deps`` names them: ``csharp:type``, ``csharp:namespace``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from codepack.resolvers.base import (
     dotted_name,
     folders_by_nearness,
     stem,
+    tagged,
 )
 
 _LANGUAGES = ("csharp",)
@@ -41,11 +43,11 @@ class CSharpResolver:
             return []
         segments = name.split(".")
         type_first = ref.kind != "using" or bool(ref.names)
-        readings = [self._type, self._namespace] if type_first else [self._namespace, self._type]
-        for reading in readings:
+        readings = [(self._type, "csharp:type"), (self._namespace, "csharp:namespace")]
+        for reading, rule in readings if type_first else reversed(readings):
             found = reading(importer, segments)
             if found:
-                return found
+                return tagged(found, rule)
         return []
 
     def _type(self, importer: str, segments: list[str]) -> list[str]:

@@ -11,30 +11,50 @@ The importer's own language's extension is tried first (mixed Java/Kotlin module
 
 Readings, longest first: a nested class or a static member (``com.acme.Foo.Bar``,
 ``import static com.acme.Foo.bar``) drops trailing segments until a file matches (never below
-package + class). A wildcard (``com.acme.*``) names the package: its files (declared, or the
-folder ``com/acme/``), capped at ``MAX_TARGETS``; if no such package exists it is read as a
-class (``import com.acme.Foo.*`` imports Foo's members). Kotlin and Scala can import top-level
-functions and values (``import com.acme.util.helper``): when no file matches, such an import
-points at the files of package ``com.acme.util`` (capped), since the defining file cannot be
-told from the name. Scala imports may also be relative to the enclosing package, so a Scala
-name that resolves nowhere is retried under the importer's declared package and its parents.
+package + class). A wildcard (``com.acme.*``) names the package (declared, or the folder
+``com/acme/``). When the extractor supplies the simple type names the file uses (``names``,
+Java), it links javac's way: the package's classes (files named ``<Name>.<ext>``) the file
+names, except names the importer's own package declares (they shadow wildcard imports);
+without names it falls back to the package's files, capped at ``MAX_TARGETS``. A wildcard on
+no package is read as a class (``import com.acme.Foo.*`` imports Foo's members). The implicit
+``same_package`` import links the own package's classes the file names, never the file itself.
+``package-info.java`` and ``module-info.java`` declare no class and are never targets.
+
+Kotlin and Scala can import top-level functions and values (``import com.acme.util.helper``):
+when no file matches, such an import points at the files of package ``com.acme.util``
+(capped), since the defining file cannot be told from the name. Scala imports may also be
+relative to the enclosing package, so a Scala name that resolves nowhere is retried under the
+importer's declared package and its parents.
 """
 
 from __future__ import annotations
 
+from codepack.languages.normalize.jvm import SAME_PACKAGE
 from codepack.records import ImportRef
 from codepack.resolvers.base import (
     RepoContext,
+    Targets,
     by_nearness,
     cap_targets,
     dotted_name,
     folders_by_nearness,
     stem,
+    tagged,
 )
 
 JVM_LANGUAGES = ("java", "kotlin", "scala")
 _EXTENSIONS = {"java": ".java", "kotlin": ".kt", "scala": ".scala"}
 _TOP_LEVEL_MEMBERS = ("kotlin", "scala")  # languages with importable top-level functions
+_NOT_CLASSES = frozenset({"package-info.java", "module-info.java"})
+
+
+def _is_class_file(path: str) -> bool:
+    """A file that can hold a class: package-info/module-info only annotate a package."""
+    return path.rpartition("/")[2] not in _NOT_CLASSES
+
+
+def _is_jvm_class_file(path: str) -> bool:
+    return path.endswith(tuple(_EXTENSIONS.values())) and _is_class_file(path)
 
 
 class JvmResolver:
@@ -49,6 +69,8 @@ class JvmResolver:
         name = dotted_name(ref.spec.strip().removesuffix("._").removesuffix(".*"))
         if not name:
             return []
+        if ref.kind == SAME_PACKAGE:
+            return tagged(self._named_classes(importer, name, ref.names), "jvm:same-package")
         language = self.repo.languages.get(importer, "java")
         found = self._resolve_name(importer, ref, name, language)
         if found or language != "scala":
@@ -56,28 +78,70 @@ class JvmResolver:
         for package in self._enclosing_packages(importer):
             found = self._resolve_name(importer, ref, f"{package}.{name}", language)
             if found:
+                found.rule = "jvm:scala-relative"
                 return found
         return []
 
-    def _resolve_name(self, importer: str, ref: ImportRef, name: str, language: str) -> list[str]:
+    def _resolve_name(self, importer: str, ref: ImportRef, name: str, language: str) -> Targets:
         segments = name.split(".")
-        if ref.wildcard:
+        if ref.wildcard and ref.names:
+            named = self._named_wildcard(importer, name, ref.names)
+            if named:
+                return tagged(named, "jvm:wildcard-named")
+        elif ref.wildcard:
             package_files = self._package_files(importer, segments)
             if package_files:
-                return package_files
+                return tagged(package_files, "jvm:wildcard-package")
         for k in range(len(segments), 1, -1):
             found = self._class_file(importer, segments[: k - 1], segments[k - 1], language)
             if found:
-                return [found]
+                return tagged([found], "jvm:class" if k == len(segments) else "jvm:outer-class")
         if language in _TOP_LEVEL_MEMBERS and not ref.wildcard and len(segments) > 1:
-            return self._package_files(importer, segments[:-1])
-        return []
+            return tagged(self._package_files(importer, segments[:-1]), "jvm:package-member")
+        return Targets()
+
+    def _named_wildcard(self, importer: str, package: str, names: tuple[str, ...]) -> list[str]:
+        """The classes of ``package`` the importer names, minus the names its own package
+        declares (javac looks in the own package before wildcard imports)."""
+        own = self._own_package(importer)
+        if own is not None and own != package:
+            shadowing = {stem(p) for p in self._package_members(importer, own)}
+            names = tuple(n for n in names if n not in shadowing)
+        return self._named_classes(importer, package, names)
+
+    def _named_classes(self, importer: str, package: str, names: tuple[str, ...]) -> list[str]:
+        """The files of ``package`` whose class the importer names, nearest copy per name."""
+        wanted = set(names)
+        by_class: dict[str, list[str]] = {}
+        for path in self._package_members(importer, package):
+            if path != importer and stem(path) in wanted:
+                by_class.setdefault(stem(path), []).append(path)
+        return cap_targets(importer, (by_nearness(importer, c)[0] for c in by_class.values()))
+
+    def _package_members(self, importer: str, package: str) -> list[str]:
+        """The class files of ``package``: declared, or (no declarations) those of every
+        folder ``.../a/b/`` (a package spans source roots: ``src/main/java``, ``src/test/java``)."""
+        declared = self.repo.declaring(JVM_LANGUAGES, package)
+        if declared or self.has_declarations:
+            return [p for p in declared if _is_class_file(p)]
+        return [
+            f
+            for folder in self.index.find_folders(package.split("."))
+            for f in self.index.files_in(folder)
+            if _is_jvm_class_file(f)
+        ]
+
+    def _own_package(self, importer: str) -> str | None:
+        declared = self.repo.declarations.get(importer, ())
+        return dotted_name(declared[0]) if declared else None
 
     def _extensions(self, language: str) -> list[str]:
         first = _EXTENSIONS.get(language, ".java")
         return [first] + [e for e in _EXTENSIONS.values() if e != first]
 
     def _class_file(self, importer: str, package: list[str], cls: str, language: str) -> str | None:
+        if f"{cls}.java" in _NOT_CLASSES:
+            return None
         declared = [
             p
             for p in self.repo.declaring(JVM_LANGUAGES, ".".join(package))
@@ -94,7 +158,9 @@ class JvmResolver:
         )
 
     def _package_files(self, importer: str, package: list[str]) -> list[str]:
-        declared = self.repo.declaring(JVM_LANGUAGES, ".".join(package))
+        declared = [
+            p for p in self.repo.declaring(JVM_LANGUAGES, ".".join(package)) if _is_class_file(p)
+        ]
         if declared:
             return cap_targets(importer, declared)
         if self.has_declarations or len(package) < 2:
@@ -102,9 +168,7 @@ class JvmResolver:
             # ``src/test/kotlin``); without, a one-segment folder name is too weak a hint
             return []
         for folder in folders_by_nearness(importer, self.index.find_folders(package)):
-            files = [
-                f for f in self.index.files_in(folder) if f.endswith(tuple(_EXTENSIONS.values()))
-            ]
+            files = [f for f in self.index.files_in(folder) if _is_jvm_class_file(f)]
             if files:
                 return cap_targets(importer, files)
         return []

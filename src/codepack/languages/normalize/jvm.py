@@ -6,10 +6,18 @@ Scala imports are trees: ``import a.b.{C, D => E, _}`` gives one leaf per select
 (``a.b.C``, ``a.b.D``) plus a wildcard ``a.b``; selectors renamed to ``_`` hide a name and
 are skipped; ``import a.b, c.d`` gives two leaves. Scala package clauses chain
 (``package a`` then ``package b`` means package ``a.b``), and nest with bodies.
+
+Java code also depends on classes it never imports: javac looks a simple type name up in the
+single-type imports, then in the file's own package, then in the wildcard imports. So the
+simple type names the code uses (``@type_use``) become data for the resolver
+(``implicit_imports``): a wildcard import carries them as its names, and one implicit import of
+kind ``same_package`` (at the ``package`` line) carries them for the own package. Names that
+a single-type import already binds are left out of both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
@@ -22,6 +30,7 @@ from codepack.languages.normalize.common import (
     never_relative,
     text,
 )
+from codepack.records import ImportRef
 
 expand_java = captured_import(never_relative)
 expand_kotlin = captured_import(never_relative)
@@ -137,3 +146,37 @@ def _has_body(clause: Node) -> bool:
 def _clause_name(clause: Node) -> str:
     name = clause.child_by_field_name("name")
     return compact(name) if name is not None else ""
+
+
+SAME_PACKAGE = "same_package"  # kind of the implicit import of the file's own package
+
+
+def implicit_imports(
+    imports: Sequence[ImportRef], declared: Sequence[Node], used: frozenset[str]
+) -> Iterator[ImportRef]:
+    """``imports`` completed with the simple type names the code uses (javac's lookup order).
+
+    Every wildcard (non-static) import gets the used names that no single-type import binds,
+    sorted, as its ``names``; the file's package (its first ``package`` declaration) gets an
+    implicit ``same_package`` import with the same names. The resolver keeps only names that
+    a class of that package declares, so ``String`` or a type parameter ``T`` costs nothing.
+    """
+    bound = {
+        ref.spec.rpartition(".")[2] for ref in imports if ref.kind == "import" and not ref.wildcard
+    }
+    names = tuple(sorted(used - bound))
+    for ref in imports:
+        if ref.wildcard and ref.kind == "import" and names:
+            yield dataclasses.replace(ref, names=names)
+        else:
+            yield ref
+    if names and declared:
+        package = compact(declared[0])
+        if package:
+            yield ImportRef(
+                spec=package,
+                line=declared[0].start_point.row + 1,
+                kind=SAME_PACKAGE,
+                names=names,
+                wildcard=True,
+            )
