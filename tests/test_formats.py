@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codepack.config import ExampleConfig
+from codepack.config import ConfigError, ExampleConfig
 from codepack.formats import (
     BUILTIN_FORMATS,
     Format,
@@ -94,7 +94,8 @@ def test_metadata_rate_is_applied_and_checked() -> None:
     assert get_format(ExampleConfig(format="starcoder2", repo_metadata_rate=0.2)).metadata_rate == (
         0.2
     )
-    with pytest.raises(FormatError, match="repo_metadata_rate"):
+    # a rate outside [0, 1] is refused when the config is built, before any format exists
+    with pytest.raises(ConfigError, match="repo_metadata_rate"):
         get_format(ExampleConfig(format="starcoder2", repo_metadata_rate=1.5))
 
 

@@ -292,7 +292,7 @@ def test_edge_cases() -> None:
     edges = [Edge("a.x", "a.x", ImportRef("a", 1)), Edge("a.x", "gone.x", ImportRef("g", 1))]
     result = order_files(["a.x", "a.x"], {}, edges, DEPENDENCY)
     assert [(p.path, p.reason) for p in result.placed] == [("a.x", PlaceReason.ALPHABETICAL)]
-    with pytest.raises(ValueError, match="unknown order"):
+    with pytest.raises(ValueError, match="order must be one of"):
         order_files(["a.py"], {}, [], OrderConfig(order="topological"))
 
 

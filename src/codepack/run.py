@@ -209,8 +209,11 @@ def pack(
         if target is None:
             out_dir = Path(out).absolute()
             with locked(out_dir):
-                return _pack(sources, paths, out_dir, config, runner, overwrite,
-                             resume, progress or _no_progress, command, started)
+                try:
+                    return _pack(sources, paths, out_dir, config, runner, overwrite,
+                                 resume, progress or _no_progress, command, started)
+                finally:
+                    runner.close()  # every worker stopped before the lock is released
         target.prepare(overwrite, resume)
         summary = _pack(sources, paths, target.staging, config, runner, overwrite, resume,
                         progress or _no_progress, command, started, publish=target.upload)

@@ -36,6 +36,7 @@ _STAR = "star"  # ``*``: any bytes but '/'
 _DSTAR = "dstar"  # bounded ``**``: any bytes
 _DSTAR_SLASH = "dstar/"  # bounded ``**/``: nothing, or any bytes then '/'
 _VARIABLE = (_STAR, _DSTAR, _DSTAR_SLASH)
+_OPTIONAL = "opt"  # automaton only: the entry of a ``**/`` group, which may be skipped whole
 
 
 def _ascii(chars: str) -> frozenset[int]:
@@ -202,13 +203,25 @@ class _Automaton:
     """
 
     tokens: list[_Token]
-    skippable: int = 0  # star tokens: they may match nothing, so skipping them is free
+    skippable: int = 0  # tokens that may match nothing, so skipping them is free
+    groups: int = 0  # ``**/`` entries: skipping one skips its whole group (three states)
     accept: int = 0
     _steps: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # ``**/`` is "nothing, or any bytes then '/'": an entry state that consumes no byte,
+        # then ``**`` and a literal '/'. Only the entry may skip the group: once ``**`` has
+        # consumed a byte the group must end with a '/' (``**/a*`` does not match ``ba``).
+        expanded: list[_Token] = []
+        for token in self.tokens:
+            if token.kind == _DSTAR_SLASH:
+                self.groups |= 1 << len(expanded)
+                expanded += [_Token(_OPTIONAL), _Token(_DSTAR), _Token(_LITERAL, byte=_SLASH)]
+            else:
+                expanded.append(token)
+        self.tokens = expanded
         for index, token in enumerate(self.tokens):
-            if token.kind in _VARIABLE:
+            if token.kind in (_STAR, _DSTAR, _OPTIONAL):
                 self.skippable |= 1 << index
         self.accept = 1 << len(self.tokens)
 
@@ -231,17 +244,13 @@ class _Automaton:
                 stay |= bit if byte != _SLASH else 0
             elif kind == _DSTAR:
                 stay |= bit
-            elif byte == _SLASH:  # ``**/``: any bytes, the last of them a '/'
-                stay |= bit
-                advance |= bit
-            else:
-                stay |= bit
+            # _OPTIONAL consumes nothing: it only passes on, through the closure
         self._steps[byte] = (advance, stay)
         return advance, stay
 
     def _closure(self, live: int) -> int:
         while True:
-            grown = live | ((live & self.skippable) << 1)
+            grown = live | ((live & self.skippable) << 1) | ((live & self.groups) << 3)
             if grown == live:
                 return live
             live = grown
