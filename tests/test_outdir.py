@@ -245,6 +245,8 @@ def test_one_run_at_a_time(repos: Path, tmp_path: Path) -> None:
     (["--max-tokens", "100000000000000000000"], "--max-tokens"),
     (["--max-file-bytes", "0"], "--max-file-bytes"),
     (["--decontam-ngram", "0"], "--decontam-ngram"),
+    (["--fim-rate", "1.5"], "--fim-rate"),
+    (["--secrets", "hide"], "--secrets"),
 ])
 def test_bad_option_values_are_refused_before_any_work(
         repos: Path, tmp_path: Path, args: list[str], flag: str) -> None:

@@ -239,11 +239,8 @@ def get_format(config: ExampleConfig) -> Format:
     else:
         known = ", ".join([*BUILTIN_FORMATS, "template"])
         raise FormatError(f"unknown format {config.format!r} (known: {known})")
-    if fmt.bare_file_header is not None:
-        rate = config.repo_metadata_rate
-        if not 0.0 <= rate <= 1.0:
-            raise FormatError(f"repo_metadata_rate must be within [0, 1], got {rate}")
-        fmt = replace(fmt, metadata_rate=rate)
+    if fmt.bare_file_header is not None:  # ExampleConfig checked the rate is in [0, 1]
+        fmt = replace(fmt, metadata_rate=config.repo_metadata_rate)
     return fmt
 
 

@@ -180,23 +180,13 @@ def _clear(out: Path) -> None:
     run_file.unlink(missing_ok=True)
 
 
-def _foreign_final_files(out: Path) -> list[str]:
-    """Names the run will write that a user's file holds now."""
-    ledger = _ledger(out) if is_codepack_folder(out) else {}
-    ours = is_codepack_folder(out)
-    clashes = []
-    for name in FINAL_NAMES:
-        path = out / name
-        if not path.exists():
-            continue
-        if name == CARD:
-            if not _still_ours(out, name, ledger):
-                clashes.append(name)
-        elif not ours:
-            clashes.append(name)
-    if not ours:
-        clashes.extend(p.name for p in out.iterdir() if _OWNED_NAME.match(p.name))
-    return sorted(set(clashes))
+def foreign_names(present: Iterable[str], ours: Iterable[str]) -> list[str]:
+    """Names a run will write that a file not codepack's holds now: ``present`` are the
+    folder's top-level names, ``ours`` those of its files that an earlier run wrote and
+    nobody changed since. Local and remote outputs share this rule."""
+    own = set(ours)
+    return sorted(name for name in set(present) - own
+                  if name in FINAL_NAMES or owned_name(name))
 
 
 def prepare(out: Path, *, overwrite: bool, resume: bool, not_empty: str) -> None:
@@ -218,7 +208,8 @@ def prepare(out: Path, *, overwrite: bool, resume: bool, not_empty: str) -> None
         raise OutputError(not_empty)
     if overwrite:
         _clear(out)
-    clashes = _foreign_final_files(out)
+    clashes = foreign_names((p.name for p in out.iterdir()),
+                            (p.name for p in owned_files(out) if p.parent == out))
     if clashes:
         raise OutputError(f"--out {out} holds files that codepack did not write (or that were "
                           f"changed since) under names it writes: {', '.join(clashes)}; move "
@@ -292,6 +283,6 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["OutputError", "atomic_write", "check_apart", "check_output_file", "is_run_file",
-           "locked", "owned_files", "owned_name", "parse_ledger", "prepare", "record_written",
-           "unchanged"]
+__all__ = ["OutputError", "atomic_write", "check_apart", "check_output_file", "foreign_names",
+           "is_run_file", "locked", "owned_files", "owned_name", "parse_ledger", "prepare",
+           "record_written", "unchanged"]

@@ -22,10 +22,10 @@ import pyarrow.fs as pafs
 
 from codepack.outdir import (
     FILES_LEDGER,
-    FINAL_NAMES,
     RUN_FILE,
     WORK_DIR,
     OutputError,
+    foreign_names,
     is_run_file,
     owned_name,
     parse_ledger,
@@ -107,8 +107,8 @@ class RemoteOutput:
                 rel = info.path[len(self.base.rstrip("/")) + 1:]
                 (self.staging / rel).parent.mkdir(parents=True, exist_ok=True)
                 pafs.copy_files(info.path, str(self.staging / rel), source_filesystem=self.fs)
-        left = {info.base_name for info in children} - {i.base_name for i in owned}
-        clashes = sorted(left & {*FINAL_NAMES, *(n for n in left if owned_name(n))})
+        clashes = foreign_names((info.base_name for info in children),
+                                (info.base_name for info in owned))
         if clashes:
             raise OutputError(f"--out {self.uri} holds files that codepack did not write (or "
                               f"that were changed since) under names it writes: "

@@ -74,6 +74,16 @@ class _Token:
     members: frozenset[int] = frozenset()  # _CLASS: the bytes it matches
 
 
+def _class_byte(pattern: bytes, i: int) -> tuple[int, int]:
+    """The class member byte at ``i`` (the byte after it when ``i`` is a backslash), and
+    the index of that byte."""
+    if pattern[i] != _BACKSLASH:
+        return pattern[i], i
+    if i + 1 >= len(pattern):
+        raise _Malformed("class ends in a backslash")
+    return pattern[i + 1], i + 1
+
+
 def _parse_class(pattern: bytes, start: int) -> tuple[_Token, int]:
     """The class opening at ``pattern[start] == '['``; returns it and the index after ``]``.
 
@@ -93,19 +103,10 @@ def _parse_class(pattern: bytes, start: int) -> tuple[_Token, int]:
             raise _Malformed("unterminated class")
         current = pattern[i]
         if current == _BACKSLASH:
-            i += 1
-            if i >= n:
-                raise _Malformed("class ends in a backslash")
-            current = pattern[i]
+            current, i = _class_byte(pattern, i)
             members.add(current)
         elif current == ord("-") and previous and i + 1 < n and pattern[i + 1] != ord("]"):
-            i += 1
-            current = pattern[i]
-            if current == _BACKSLASH:
-                i += 1
-                if i >= n:
-                    raise _Malformed("class ends in a backslash")
-                current = pattern[i]
+            current, i = _class_byte(pattern, i + 1)
             members.update(range(previous, current + 1))
             current = 0  # a range cannot start another range
         elif current == ord("[") and i + 1 < n and pattern[i + 1] == ord(":"):

@@ -25,7 +25,6 @@ from codepack.config import (
 from codepack.languages.registry import language_names
 from codepack.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget
 
-ORDERS = ("dependency", "alphabetical", "random")
 LANGUAGES = ", ".join(language_names())
 FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
 
@@ -33,12 +32,6 @@ FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template"
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     if value not in allowed:
         fail(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
-    return value
-
-
-def _rate(value: float, option: str) -> float:
-    if not 0.0 <= value <= 1.0:
-        fail(f"{option} must be between 0 and 1 (got {value})")
     return value
 
 
@@ -161,19 +154,11 @@ def pack_command(
     unknown = sorted(set(lang) - set(language_names()))
     if unknown:
         fail(f"unknown --lang {', '.join(unknown)}; known: {', '.join(language_names())}")
-    _choice(order, ORDERS, "--order")
+    # choices and ranges of PackConfig's own fields are checked when it is built (below)
     _choice(fmt, FORMATS, "--format")
-    _choice(oversize, ("split", "skip"), "--oversize")
-    _choice(dedup, ("file", "repo", "off"), "--dedup")
-    _choice(secrets, ("redact", "drop", "off"), "--secrets")
     _choice(executor, ("local", "ray"), "--executor")
     if ray_address is not None and executor != "ray":
         fail("--ray-address needs --executor ray")
-    for value, option in ((fim_rate, "--fim-rate"), (spm_rate, "--spm-rate"),
-                          (repo_metadata_rate, "--repo-metadata-rate"),
-                          (dedup_threshold, "--dedup-threshold"),
-                          (min_alnum_fraction, "--min-alnum-fraction")):
-        _rate(value, option)
     if max_tokens < 16:
         fail("--max-tokens must be at least 16")
     if fmt == "template" and template is None:
