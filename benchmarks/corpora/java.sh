@@ -11,18 +11,7 @@ mkdir -p "$dest"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-pypi() {  # pypi NAME REPO: an sdist unpacked as DEST/REPO
-  [ -d "$dest/$2" ] && return 0
-  pip download --quiet --no-deps --no-binary :all: "$1" -d "$work/$2" >/dev/null
-  mkdir -p "$work/$2/x" && tar -xzf "$work/$2"/*.tar.gz -C "$work/$2/x"
-  mv "$work/$2/x"/* "$dest/$2"
-}
-
-npm_pkg() {  # npm_pkg NAME REPO [FOLDER]: an npm tarball (or one folder of it) as DEST/REPO
-  [ -d "$dest/$2" ] && return 0
-  mkdir -p "$work/$2" && (cd "$work/$2" && npm pack --silent "$1" >/dev/null)
-  tar -xzf "$work/$2"/*.tgz -C "$work/$2" && mv "$work/$2/package/${3:-}" "$dest/$2"
-}
+. "$(dirname "$0")/lib.sh"
 
 npm_pkg cordova-android cordova-android
 npm_pkg @capacitor/android capacitor-android
