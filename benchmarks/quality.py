@@ -25,10 +25,8 @@ from pathlib import Path
 
 from codepack.config import PackConfig
 from codepack.examples import build_examples
-from codepack.order import order_files
 from codepack.pairing import pair_tests
-from codepack.pipeline import _counter, earlier_dependencies, package_markers, scan_repo
-from codepack.resolve import resolve_repo
+from codepack.pipeline import _counter, earlier_dependencies, place_files, scan_repo
 from codepack.sources import discover_repos
 
 args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
@@ -37,13 +35,7 @@ args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-a
 def measure_repo(source, config: PackConfig) -> Counter[str]:
     scan = scan_repo(source, config)
     files = scan.files
-    resolution = resolve_repo(
-        [(f.path, f.language, f.imports) for f in files], scan.aux,
-        declarations={f.path: f.declarations for f in files if f.declarations},
-        markers=package_markers(scan),
-    )
-    ordered = order_files([f.path for f in files], {f.path: f.language for f in files},
-                          resolution.edges, config.order, repo=scan.name)
+    resolution, ordered = place_files(scan, config, files)
     by_path = {f.path: f for f in files}
     examples, _ = build_examples(
         scan.name, [(p, by_path[p.path].language, by_path[p.path].text) for p in ordered.placed],

@@ -21,12 +21,11 @@ from codepack.pipeline import (
     RepoResult,
     dedup_records,
     pack_scan,
-    package_markers,
     scan_entries,
     scan_repo,
 )
-from codepack.records import Example, RepoScan
-from codepack.resolve import resolve_repo
+from codepack.records import Drop, Example, RepoScan
+from codepack.resolve import resolve
 from codepack.sources import discover_repos, is_aux_file
 
 
@@ -62,11 +61,18 @@ def pack_repo_result(
     """Like ``pack_repo`` but returns the whole result: examples, audit and counters."""
     config = config or PackConfig()
     scan = scan_files(name, files, config)
-    drops = {}
-    if config.hygiene.dedup == "file":
-        plan = dedup.plan_dedup(dedup_records(scan, config), config.hygiene)
-        drops = {path: drop for (_, path), drop in plan.items()}
-    return pack_scan(scan, config, drops)
+    return pack_scan(scan, config, in_repo_drops(scan, config))
+
+
+def in_repo_drops(scan: RepoScan, config: PackConfig) -> dict[str, Drop]:
+    """The files deduplication drops when the repository is packed on its own, by path.
+
+    ``--dedup repo`` drops nothing here: one repository cannot duplicate another.
+    """
+    if config.hygiene.dedup != "file":
+        return {}
+    plan = dedup.plan_dedup(dedup_records(scan, config), config.hygiene)
+    return {path: drop for (_, path), drop in plan.items()}
 
 
 def pack_repo(
@@ -94,13 +100,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """
     config = config or PackConfig()
     scan = _single_repo_scan(path, config)
-    resolution = resolve_repo(
-        [(f.path, f.language, f.imports) for f in scan.files],
-        scan.aux,
-        declarations={f.path: f.declarations for f in scan.files if f.declarations},
-        markers=package_markers(scan),
-        go_target=config.scan.go_target,
-    )
+    resolution = resolve(scan, config)
     targets: dict[tuple[str, Any], list[str]] = {}
     rules: dict[tuple[str, Any], set[str]] = {}
     for edge in resolution.edges:
@@ -137,12 +137,16 @@ def explain(
     path: str | Path, config: PackConfig | None = None, graph_out: str | Path | None = None
 ) -> dict[str, Any]:
     """Why each file of one repository folder sits where it does (the library side of
-    ``codepack explain``): order with reasons, removed cycle edges, component sizes.
+    ``codepack explain``): order with reasons, removed cycle edges, component sizes, and the
+    files deduplication drops.
 
-    ``graph_out`` also writes the dependency graph (.graphml, .dot/.gv or .json).
+    The order is the one ``codepack pack --single-repo`` writes with the same ``config``: the
+    same scan, deduplication, resolution and ordering run. ``graph_out`` also writes the
+    dependency graph (.graphml, .dot/.gv or .json).
     """
     from codepack.explain import explain_repo
 
     config = config or PackConfig()
-    scan = _single_repo_scan(path, config)
-    return explain_repo(scan, config, graph_out=graph_out)
+    (source,) = discover_repos([path], single_repo=True)
+    scan = scan_repo(source, config)
+    return explain_repo(scan, config, graph_out=graph_out, drops=in_repo_drops(scan, config))

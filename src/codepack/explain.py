@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from codepack.order import OrderResult, order_files
+from codepack.order import OrderResult
 from codepack.records import ImportRef, PlaceReason
 
 if TYPE_CHECKING:
     from codepack.config import PackConfig
-    from codepack.records import RepoScan
+    from codepack.records import Drop, RepoScan
 
 _FLAGS = ("relative", "lazy", "type_only", "conditional", "wildcard", "system")
 GRAPH_FORMATS = (".graphml", ".dot", ".gv", ".json")
@@ -114,24 +114,32 @@ def explain_order(
 
 
 def explain_repo(
-    scan: RepoScan, config: PackConfig, graph_out: str | Path | None = None
+    scan: RepoScan,
+    config: PackConfig,
+    graph_out: str | Path | None = None,
+    drops: Mapping[str, Drop] | None = None,
 ) -> dict[str, Any]:
-    """Resolve, order and explain one scanned repository; optionally write its graph."""
-    from codepack.resolve import resolve_repo
+    """Resolve, order and explain one scanned repository; optionally write its graph.
 
-    resolution = resolve_repo(
-        [(f.path, f.language, f.imports) for f in scan.files],
-        scan.aux,
-        declarations={f.path: f.declarations for f in scan.files if f.declarations},
-        go_target=config.scan.go_target,
-    )
-    languages = {f.path: f.language for f in scan.files}
-    result = order_files(
-        [f.path for f in scan.files], languages, resolution.edges, config.order, repo=scan.name
-    )
+    ``drops`` are the files deduplication removes (path -> audit record), as ``pack_scan``
+    takes them: they leave before the graph is built, exactly as in a packed run, and the
+    report lists them under ``dropped``. The order comes from ``pipeline.place_files``, the
+    function ``pack_scan`` orders with, so it is the order packed under the same config.
+    """
+    from codepack.pipeline import place_files
+
+    drops = drops or {}
+    kept = [f for f in scan.files if f.path not in drops]
+    _, result = place_files(scan, config, kept)
+    languages = {f.path: f.language for f in kept}
     if graph_out is not None:
         write_graph(annotated_graph(result, languages), graph_out)
-    return explain_order(result, scan.name, languages)
+    report = explain_order(result, scan.name, languages)
+    report["dropped"] = [
+        {"path": path, "stage": drop.stage, "reason": drop.reason, "detail": drop.detail}
+        for path, drop in sorted(drops.items())
+    ]
+    return report
 
 
 def annotated_graph(result: OrderResult, languages: Mapping[str, str] | None = None) -> nx.DiGraph:

@@ -28,17 +28,18 @@ from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
 from codepack.languages.extract import extract_file
-from codepack.order import order_files
+from codepack.order import OrderResult, order_files
 from codepack.records import (
     Drop,
     Edge,
     Example,
     RepoScan,
+    Resolution,
     SkippedFile,
     SkipReason,
     SourceFile,
 )
-from codepack.resolve import resolve_repo
+from codepack.resolve import resolve
 from codepack.sources import RepoSource, read_file_bytes, scan_tree
 from codepack.tokens import TokenCounter, load_counter
 
@@ -230,26 +231,13 @@ def pack_scan(
     result.audit.extend(scan.audit)
 
     by_path = {f.path: f for f in files}
-    resolution = resolve_repo(
-        [(f.path, f.language, f.imports) for f in files],
-        scan.aux,
-        declarations={f.path: f.declarations for f in files if f.declarations},
-        markers=package_markers(scan),
-        go_target=config.scan.go_target,
-    )
+    resolution, ordered = place_files(scan, config, files)
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)
     stats["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
     stats["parse_errors"] += sum(1 for f in files if f.parse_error)
     stats["files_redacted"] += sum(1 for f in files if f.redactions)
 
-    ordered = order_files(
-        [f.path for f in files],
-        {f.path: f.language for f in files},
-        resolution.edges,
-        config.order,
-        repo=scan.name,
-    )
     merge_stats(stats, {f"graph.{key}": value for key, value in ordered.stats.items()})
 
     examples, example_drops = build_examples(
@@ -312,9 +300,23 @@ def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[li
     return [sorted(d) for d in deps]
 
 
-def package_markers(scan: RepoScan) -> list[str]:
-    """Files skipped as empty still mark packages (``pkg/__init__.py``) for the resolver."""
-    return [s.path for s in scan.skipped if s.reason == SkipReason.EMPTY]
+def place_files(
+    scan: RepoScan, config: PackConfig, files: Sequence[SourceFile]
+) -> tuple[Resolution, OrderResult]:
+    """Resolve and order the files of a scanned repository that survived deduplication.
+
+    The one place both ``pack_scan`` and ``codepack explain`` get their order from, so the
+    order explained is the order packed, under every option.
+    """
+    resolution = resolve(scan, config, files)
+    ordered = order_files(
+        [f.path for f in files],
+        {f.path: f.language for f in files},
+        resolution.edges,
+        config.order,
+        repo=scan.name,
+    )
+    return resolution, ordered
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,6 +361,7 @@ __all__ = [
     "dedup_records",
     "folder_entries",
     "pack_scan",
+    "place_files",
     "scan_entries",
     "scan_repo",
 ]

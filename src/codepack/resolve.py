@@ -13,13 +13,19 @@ a Go package, a Java/Kotlin wildcard, a C# namespace, a Swift module or a PHP na
 edges to that unit's files, at most ``MAX_TARGETS`` (32; a Go package: ``GO_MAX_TARGETS``,
 256) per import, nearest first.
 An import never yields an edge to the importing file itself.
+
+``resolve`` is the one entry point for a scanned repository: ``codepack pack``, ``deps`` and
+``explain`` all call it, so they see the same package markers, declarations and Go target and
+cannot disagree about an edge. ``resolve_repo`` is the building block under it, over bare
+``(path, language, imports)`` triples.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from codepack.records import Edge, ImportRef, Resolution
+from codepack.records import Edge, ImportRef, RepoScan, Resolution, SkipReason, SourceFile
 from codepack.resolvers.base import MAX_TARGETS, PathIndex, RepoContext, Resolver
 from codepack.resolvers.cfamily import CFamilyResolver
 from codepack.resolvers.csharp import CSharpResolver
@@ -33,7 +39,10 @@ from codepack.resolvers.ruby import RubyResolver
 from codepack.resolvers.rust import RustResolver
 from codepack.resolvers.swift import SwiftResolver
 
-__all__ = ["MAX_TARGETS", "resolution_stats", "resolve_repo"]
+if TYPE_CHECKING:
+    from codepack.config import PackConfig
+
+__all__ = ["MAX_TARGETS", "package_markers", "resolution_stats", "resolve", "resolve_repo"]
 
 ResolverFactory = Callable[[RepoContext], Resolver]
 
@@ -55,6 +64,32 @@ RESOLVERS: dict[str, ResolverFactory] = {
     "ruby": RubyResolver,
     "swift": SwiftResolver,
 }
+
+
+def resolve(
+    scan: RepoScan, config: PackConfig, files: Sequence[SourceFile] | None = None
+) -> Resolution:
+    """Resolve the imports of a scanned repository with the run's options.
+
+    ``files`` are the files that take part (default: every scanned file); ``codepack pack``
+    passes what is left after deduplication, so a dropped file is never a target. The scan
+    gives the rest: resolver config files (``aux``), each file's declarations, and the package
+    markers (``package_markers``), which exist even though they are not packed.
+    """
+    kept = scan.files if files is None else files
+    return resolve_repo(
+        [(f.path, f.language, f.imports) for f in kept],
+        scan.aux,
+        declarations={f.path: f.declarations for f in kept if f.declarations},
+        markers=package_markers(scan),
+        go_target=config.scan.go_target,
+    )
+
+
+def package_markers(scan: RepoScan) -> list[str]:
+    """Files skipped as empty that still mark packages (an empty ``pkg/__init__.py``): without
+    them ``import helpers`` would reach ``pkg/helpers.py``, which only ``pkg.helpers`` names."""
+    return [s.path for s in scan.skipped if s.reason == SkipReason.EMPTY]
 
 
 def resolve_repo(
