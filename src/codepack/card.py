@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from codepack.outputs import CARD_FILE, DATA_FILES, PLOTS_DIR, atomic_write
 from codepack.writer import EXAMPLE_SCHEMA
 
-CARD_FILE = "README.md"
-PLOTS_DIR = "plots"
-DATA_FILES = "part-*.parquet"
 REPORT_EXTRA = "pip install 'codepack[report]'"
 MAX_BARS = 15  # longer bar charts get an "other" bar: a plot must stay readable
 MAX_LANGUAGE_TAGS = 15
@@ -80,7 +77,7 @@ def write_card_files(
     plots = write_plots(out / PLOTS_DIR, stats, manifest)
     # an input path that is not UTF-8 (surrogate-escaped by the OS) is shown as \udcXX
     text = render_card(stats, manifest, command, plots).encode("utf-8", "backslashreplace")
-    _atomic_write(out / CARD_FILE, text)
+    atomic_write(out / CARD_FILE, text)
     return [CARD_FILE, *sorted((plots or {}).values())]
 
 
@@ -365,7 +362,7 @@ def write_plots(plot_dir: Path, stats: Mapping[str, Any],
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", metadata={"Software": None})
         plot_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(plot_dir / f"{name}.png", buffer.getvalue())
+        atomic_write(plot_dir / f"{name}.png", buffer.getvalue())
         written[name] = f"{PLOTS_DIR}/{name}.png"
     return written
 
@@ -521,12 +518,6 @@ def _unique(items: Iterable[str]) -> list[str]:
     for item in items:
         seen.setdefault(item, None)
     return list(seen)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 __all__ = [

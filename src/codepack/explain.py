@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from codepack.order import OrderResult
+from codepack.outputs import atomic_path, atomic_write
 from codepack.records import ImportRef, PlaceReason
 
 if TYPE_CHECKING:
@@ -174,12 +175,12 @@ def write_graph(graph: nx.DiGraph, path: str | Path) -> None:
             f"{', '.join(GRAPH_FORMATS)}"
         )
     if suffix == ".json":
-        text = json.dumps(_node_link(graph), indent=1, sort_keys=True) + "\n"
-        target.write_text(text, encoding="utf-8")
+        atomic_write(target, json.dumps(_node_link(graph), indent=1, sort_keys=True) + "\n")
     elif suffix == ".graphml":
-        nx.write_graphml(_scalar_graph(graph), target, encoding="utf-8")
+        with atomic_path(target) as tmp:
+            nx.write_graphml(_scalar_graph(graph), tmp, encoding="utf-8")
     else:
-        target.write_text(_dot(_scalar_graph(graph)), encoding="utf-8")
+        atomic_write(target, _dot(_scalar_graph(graph)))
 
 
 def _refs_text(refs: tuple[ImportRef, ...]) -> str:

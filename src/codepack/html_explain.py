@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codepack.outdir import atomic_write
+from codepack.outputs import atomic_write
 
 MAX_DRAWN_NODES = 400
 MAX_DRAWN_EDGES = 3000

@@ -7,6 +7,7 @@ they point ``--out`` at the wrong place by mistake, so the rules are strict:
 - The output is never an input, inside an input, or around an input: a run would read its own
   output back as a repository, and ``--overwrite`` would delete the input's files.
 - A folder is codepack's only if it holds ``.codepack-run.json`` (written first by every run).
+  Every name is defined in ``codepack.outputs``.
   ``--overwrite`` deletes only files of such a folder whose names are exactly the names
   codepack writes (``part-00000.parquet``, not ``part-notes.parquet``); the card
   (``README.md``) and plots only while they are byte-identical to what codepack wrote, as
@@ -24,34 +25,21 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-RUN_FILE = ".codepack-run.json"
-LOCK_FILE = ".codepack-lock"
-WORK_DIR = ".codepack-work"
-FILES_LEDGER = ".codepack-files.json"  # hashes of the card and plots as written
-CARD = "README.md"
-PLOTS_DIR = "plots"
-
-# every top-level name a run writes (temporary names included), and nothing else
-_OWNED_NAME = re.compile(
-    r"""^(?:
-        part-\d{5}\.parquet
-      | \.part-\d{5}\.parquet\.(?:done|tmp)
-      | \.audit-\d{5}\.parquet(?:\.tmp)?
-      | manifest\.json | \.manifest\.json\.tmp
-      | dropped\.parquet | \.dropped\.parquet\.tmp
-      | \.codepack-run\.json(?:\.tmp)? | \.codepack-files\.json(?:\.tmp)?
-      | \.README\.md\.tmp
-    )$""",
-    re.VERBOSE,
+from codepack.outputs import (
+    FILES_LEDGER,
+    FINAL_NAMES,
+    LOCK_FILE,
+    PLOTS_DIR,
+    RUN_FILE,
+    WORK_DIR,
+    atomic_write,
+    owned_name,
 )
-# names the final output has; one of them held by a user's file stops the run
-FINAL_NAMES = ("manifest.json", "dropped.parquet", CARD)
 
 
 class OutputError(ValueError):
@@ -79,11 +67,6 @@ def check_apart(out: Path, inputs: Iterable[str | Path]) -> None:
 
 
 # --------------------------------------------------------------------------- ownership
-
-
-def owned_name(name: str) -> bool:
-    """Whether a top-level file name is one that codepack writes (temporary names included)."""
-    return bool(_OWNED_NAME.match(name))
 
 
 def is_run_file(data: bytes) -> bool:
@@ -138,9 +121,7 @@ def record_written(out: Path, relative_paths: Iterable[str]) -> None:
     later ``--overwrite`` deletes them only while they are still codepack's."""
     ledger = {rel: digest for rel in sorted(relative_paths)
               if (digest := _digest(out / rel)) is not None}
-    tmp = out / f"{FILES_LEDGER}.tmp"
-    tmp.write_text(json.dumps(ledger, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, out / FILES_LEDGER)
+    atomic_write(out / FILES_LEDGER, json.dumps(ledger, indent=1, sort_keys=True))
 
 
 def _still_ours(out: Path, rel: str, ledger: dict[str, str]) -> bool:
@@ -156,7 +137,7 @@ def owned_files(out: Path) -> list[Path]:
     if not is_codepack_folder(out):
         return []
     ledger = _ledger(out)
-    owned = [p for p in out.iterdir() if _OWNED_NAME.match(p.name) and not p.is_dir()]
+    owned = [p for p in out.iterdir() if owned_name(p.name) and not p.is_dir()]
     if (out / WORK_DIR).is_dir():
         owned.append(out / WORK_DIR)
     owned.extend(out / rel for rel in sorted(ledger) if _still_ours(out, rel, ledger))
@@ -231,19 +212,6 @@ def check_output_file(path: Path, option: str) -> None:
         raise OutputError(f"{option} {path}: the folder {parent} is not writable")
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file under a temporary name beside it, then rename: readers never see half a
-    file, and a failed write leaves neither the file nor its temporary behind."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 # --------------------------------------------------------------------------- lock
 
 
@@ -283,6 +251,6 @@ def locked(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["OutputError", "atomic_write", "check_apart", "check_output_file", "foreign_names",
-           "is_run_file", "locked", "owned_files", "owned_name", "parse_ledger", "prepare",
-           "record_written", "unchanged"]
+__all__ = ["OutputError", "check_apart", "check_output_file",
+           "foreign_names", "is_codepack_folder", "is_run_file", "locked", "owned_files",
+           "parse_ledger", "prepare", "record_written", "unchanged"]

@@ -21,16 +21,13 @@ from pathlib import Path
 import pyarrow.fs as pafs
 
 from codepack.outdir import (
-    FILES_LEDGER,
-    RUN_FILE,
-    WORK_DIR,
     OutputError,
     foreign_names,
     is_run_file,
-    owned_name,
     parse_ledger,
     unchanged,
 )
+from codepack.outputs import FILES_LEDGER, RUN_FILE, WORK_DIR, owned_name
 
 
 def is_uri(out: str | Path) -> bool:

@@ -25,14 +25,22 @@ from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
 from codepack.fingerprint import fingerprint
 from codepack.outdir import (
-    FILES_LEDGER,
-    RUN_FILE,
-    WORK_DIR,
     OutputError,
     check_apart,
     locked,
     prepare,
     record_written,
+)
+from codepack.outputs import (
+    AUDIT_FILE,
+    FILES_LEDGER,
+    MANIFEST_FILE,
+    RUN_FILE,
+    WORK_DIR,
+    atomic_path,
+    atomic_write,
+    audit_part_name,
+    shard_name,
 )
 from codepack.pipeline import (
     RepoResult,
@@ -54,10 +62,8 @@ from codepack.workfiles import (
 from codepack.writer import (
     DROPPED_SCHEMA,
     ShardWriter,
-    atomic_write_text,
     drops_to_table,
     read_markers,
-    shard_name,
     write_manifest,
 )
 
@@ -279,7 +285,7 @@ def _pack(
     identity = _run_identity(sources, config)
     if resume:
         _check_resume(out, identity)
-    atomic_write_text(out / RUN_FILE, json.dumps(identity, sort_keys=True))
+    atomic_write(out / RUN_FILE, json.dumps(identity, sort_keys=True))
     publish([out / RUN_FILE])
 
     finished = read_markers(out) if resume else []
@@ -357,8 +363,8 @@ def _pack(
     from codepack.stats import collect
     card_files = write_card_files(out, collect(out), manifest, command)
     record_written(out, card_files)
-    publish([out / "dropped.parquet", *(out / rel for rel in card_files), out / FILES_LEDGER,
-             out / "manifest.json"])
+    publish([out / AUDIT_FILE, *(out / rel for rel in card_files), out / FILES_LEDGER,
+             out / MANIFEST_FILE])
     return RunSummary(out, [s.name for s in shards], sorted_stats(stats), audit_rows,
                       time.monotonic() - started, manifest)
 
@@ -383,10 +389,10 @@ def _merge_audit(out: Path, shard_indices: Sequence[int]) -> int:
     The parts stay (hidden, beside their shard markers) so that ``--resume`` of a finished or
     interrupted run can rebuild the same file.
     """
-    parts = [out / f".audit-{i:05d}.parquet" for i in shard_indices]
-    tmp = out / ".dropped.parquet.tmp"
+    parts = [out / audit_part_name(i) for i in shard_indices]
     rows = 0
-    with pq.ParquetWriter(tmp, DROPPED_SCHEMA, compression="zstd") as writer:
+    with atomic_path(out / AUDIT_FILE) as tmp, \
+            pq.ParquetWriter(tmp, DROPPED_SCHEMA, compression="zstd") as writer:
         for part in parts:
             if part.is_file():
                 table = pq.read_table(part)
@@ -394,7 +400,6 @@ def _merge_audit(out: Path, shard_indices: Sequence[int]) -> int:
                 writer.write_table(table)
         if rows == 0:
             writer.write_table(drops_to_table([]))
-    tmp.replace(out / "dropped.parquet")
     return rows
 
 

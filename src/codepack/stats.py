@@ -25,9 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-SHARD_GLOB = "part-[0-9][0-9][0-9][0-9][0-9].parquet"  # exactly the names codepack writes
-AUDIT_FILE = "dropped.parquet"
-MANIFEST_FILE = "manifest.json"
+from codepack.outputs import AUDIT_FILE, MANIFEST_FILE, SHARD_GLOB
+
 HISTOGRAM_BINS = 20
 PERCENTILES = (10, 50, 90)
 BATCH_ROWS = 65_536

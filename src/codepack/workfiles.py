@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from codepack.dedup import DedupRecord, RepoDedupRecord
+from codepack.outputs import atomic_path
 from codepack.records import Drop, ImportRef, RepoScan, SkippedFile, SkipReason, SourceFile
 
 FORMAT = "codepack-work"
@@ -157,10 +158,8 @@ def _write(path: Path, kind: str, body: dict[str, Any]) -> None:
     """Write atomically: a work file either is complete or does not exist under its name.
     No fsync: a work file lost to a power cut is recomputed like a corrupt one."""
     document = {"format": FORMAT, "version": VERSION, "kind": kind, "layout": _layout(), **body}
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         json.dump(document, fh, ensure_ascii=True, separators=(",", ":"))
-    tmp.replace(path)
 
 
 def _read(path: Path, kind: str) -> dict[str, Any]:

@@ -11,7 +11,6 @@ repositories it covers.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,15 @@ import pyarrow.parquet as pq
 
 from codepack.config import OutputConfig
 from codepack.counters import merge_stats
+from codepack.outputs import (
+    MANIFEST_FILE,
+    atomic_path,
+    atomic_write,
+    audit_part_name,
+    shard_marker_name,
+    shard_name,
+    temporary_path,
+)
 from codepack.records import Drop, Example
 
 SCHEMA_VERSION = 1
@@ -91,12 +99,8 @@ def drops_to_table(drops: Sequence[Drop]) -> pa.Table:
     )
 
 
-def shard_name(index: int) -> str:
-    return f"part-{index:05d}.parquet"
-
-
 def marker_path(out_dir: Path, index: int) -> Path:
-    return out_dir / f".{shard_name(index)}.done"
+    return out_dir / shard_marker_name(index)
 
 
 @dataclass
@@ -170,7 +174,7 @@ class ShardWriter:
         if not self._buffer:
             return
         if self._writer is None:
-            self._tmp = self.out_dir / f".{shard_name(self._index)}.tmp"
+            self._tmp = temporary_path(self.out_dir / shard_name(self._index))
             self._writer = pq.ParquetWriter(
                 self._tmp,
                 EXAMPLE_SCHEMA,
@@ -191,25 +195,22 @@ class ShardWriter:
         if self._first_repo < 0:
             return
         self._flush()
-        if self._writer is None:
-            self._tmp = self.out_dir / f".{shard_name(self._index)}.tmp"
-            pq.write_table(examples_to_table([]), self._tmp, compression=self.config.compression)
-        else:
-            self._writer.close()
-        assert self._tmp is not None
         final = self.out_dir / shard_name(self._index)
-        os.replace(self._tmp, final)
-        audit_tmp = self.out_dir / f".audit-{self._index:05d}.parquet.tmp"
-        pq.write_table(drops_to_table(self._audit), audit_tmp, compression=self.config.compression)
-        os.replace(audit_tmp, self.out_dir / f".audit-{self._index:05d}.parquet")
+        with atomic_path(final) as tmp:
+            if self._writer is None:
+                pq.write_table(examples_to_table([]), tmp, compression=self.config.compression)
+            else:
+                self._writer.close()
+        audit = self.out_dir / audit_part_name(self._index)
+        with atomic_path(audit) as tmp:
+            pq.write_table(drops_to_table(self._audit), tmp, compression=self.config.compression)
         info = ShardInfo(self._index, final.name, self._rows, self._first_repo, self._last_repo,
                          self._bytes, {k: int(v) for k, v in sorted(self._stats.items())})
-        atomic_write_text(marker_path(self.out_dir, self._index),
-                          json.dumps(info.to_dict(), sort_keys=True))
+        atomic_write(marker_path(self.out_dir, self._index),
+                     json.dumps(info.to_dict(), sort_keys=True))
         self.shards.append(info)
         if self.on_close is not None:
-            self.on_close([final, self.out_dir / f".audit-{self._index:05d}.parquet",
-                           marker_path(self.out_dir, self._index)])
+            self.on_close([final, audit, marker_path(self.out_dir, self._index)])
         self._index += 1
         self._reset()
 
@@ -251,14 +252,6 @@ def read_markers(out_dir: Path) -> list[ShardInfo]:
     return done
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     """``manifest.json``: config, versions, counts and shard list, sorted keys for stable diffs."""
-    atomic_write_text(
-        out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    )
+    atomic_write(out_dir / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")

@@ -257,7 +257,9 @@ def pack_command(
 def _print_dropped(out: str) -> None:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(f"{out.rstrip('/')}/dropped.parquet")
+    from codepack.outputs import AUDIT_FILE
+
+    table = pq.read_table(f"{out.rstrip('/')}/{AUDIT_FILE}")
     for row in table.to_pylist():
         detail = f" ({row['detail']})" if row["detail"] else ""
         err_console.print(f"{row['stage']:>13} {row['reason']:<22} {row['repo']}/{row['path']}"
