@@ -47,8 +47,36 @@ def mutate(text: str, fraction: float, seed: int) -> str:
     return "\n".join(lines)
 
 
+# the planner tests include tiny files (no signature, exact dedup only), so they build records
+# with the exemption off; the builder's rules are otherwise production's
+EVERY_FILE = HygieneConfig(dedup_min_tokens=0)
+
+
 def record(repo: str, path: str, text: str, repo_n_files: int = 1) -> DedupRecord:
-    return dedup.dedup_record(repo, path, text, repo_n_files, CONFIG)
+    built = dedup.dedup_record(repo, path, text, repo_n_files, EVERY_FILE)
+    assert built is not None
+    return built
+
+
+def test_files_with_few_code_tokens_get_no_record() -> None:
+    """Package markers and one-line stubs are exempt, in tests and in production alike."""
+    assert dedup.dedup_record("r", "pkg/__init__.py", "from .a import b\n", 3, CONFIG) is None
+    assert dedup.dedup_record("r", "a.py", program(1), 3, CONFIG) is not None
+
+
+def test_production_records_come_from_the_one_builder() -> None:
+    """``dedup_records`` (what a run spills) is ``dedup_record`` over the scan's files, with
+    the scan's byte sizes and hashes: no second set of rules."""
+    texts = {"a.py": program(2), "b/__init__.py": "x = 1\n", "c.py": "\ufeff" + program(3)}
+    scan = RepoScan(name="r", files=[
+        SourceFile(path, "python", text, len(text.encode("utf-8")) + 7, content_hash(text))
+        for path, text in sorted(texts.items())])
+    expected = [dedup.dedup_record("r", f.path, f.text, 3, CONFIG, n_bytes=f.n_bytes)
+                for f in scan.files]
+    assert dedup.dedup_records(scan, CONFIG) == [r for r in expected if r is not None]
+    assert [r.path for r in dedup.dedup_records(scan, CONFIG)] == ["a.py", "c.py"]
+    assert [r.n_bytes for r in dedup.dedup_records(scan, CONFIG)] == [
+        f.n_bytes for f in scan.files if f.path != "b/__init__.py"]
 
 
 # --- hashing ------------------------------------------------------------------------------

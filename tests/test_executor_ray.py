@@ -126,7 +126,11 @@ def synthetic_records(seed: int, config: HygieneConfig) -> list[dedup.DedupRecor
     def add(text: str) -> None:
         repo = rng.choice(names)
         path = f"src/m{len(records)}.py"
-        records.append(dedup.dedup_record(repo, path, text, repos[repo], config))
+        # tiny files included (no exemption): the planners must agree on them too
+        built = dedup.dedup_record(repo, path, text, repos[repo],
+                                   replace(config, dedup_min_tokens=0))
+        assert built is not None
+        records.append(built)
 
     for _ in range(60):
         base = _text(rng)

@@ -19,7 +19,6 @@ from codepack import dedup
 from codepack.config import PackConfig
 from codepack.pipeline import (
     RepoResult,
-    dedup_records,
     pack_scan,
     scan_entries,
     scan_repo,
@@ -71,7 +70,7 @@ def in_repo_drops(scan: RepoScan, config: PackConfig) -> dict[str, Drop]:
     """
     if config.hygiene.dedup != "file":
         return {}
-    plan = dedup.plan_dedup(dedup_records(scan, config), config.hygiene)
+    plan = dedup.plan_dedup(dedup.dedup_records(scan, config.hygiene), config.hygiene)
     return {path: drop for (_, path), drop in plan.items()}
 
 

@@ -225,17 +225,42 @@ class RepoDedupRecord:
 
 
 def dedup_record(
-    repo: str, path: str, text: str, repo_n_files: int, config: HygieneConfig
-) -> DedupRecord:
-    """The record the scan stage emits for one kept file."""
+    repo: str,
+    path: str,
+    text: str,
+    repo_n_files: int,
+    config: HygieneConfig,
+    *,
+    n_bytes: int | None = None,
+    known_hash: str = "",
+) -> DedupRecord | None:
+    """The record the scan stage emits for one kept file, or None for a file exempt from
+    deduplication: fewer than ``dedup_min_tokens`` code tokens (package markers and one-line
+    re-export stubs are structure, not content; see ``HygieneConfig``).
+
+    The one builder of file records: production (``dedup_records``) and the tests use it.
+    ``n_bytes`` is the file's size as read (default: the UTF-8 size of ``text``);
+    ``known_hash`` a ``content_hash`` the scan already computed.
+    """
+    if not has_code_tokens(text, config.dedup_min_tokens):
+        return None
     return DedupRecord(
         repo=repo,
         path=path,
-        content_hash=content_hash(text),
+        content_hash=known_hash or content_hash(text),
         signature=file_signature(text, config),
         repo_n_files=repo_n_files,
-        n_bytes=len(text.encode("utf-8", "surrogatepass")),
+        n_bytes=len(text.encode("utf-8", "surrogatepass")) if n_bytes is None else n_bytes,
     )
+
+
+def dedup_records(scan: RepoScan, config: HygieneConfig) -> list[DedupRecord]:
+    """The small per-file records (no text) the global stage needs from one scanned
+    repository; files exempt from deduplication get none."""
+    n_files = len(scan.files)
+    records = (dedup_record(scan.name, f.path, f.text, n_files, config, n_bytes=f.n_bytes,
+                            known_hash=f.content_hash) for f in scan.files)
+    return [record for record in records if record is not None]
 
 
 def repo_dedup_record(scan: RepoScan, config: HygieneConfig) -> RepoDedupRecord:
@@ -555,6 +580,7 @@ __all__ = [
     "code_tokens",
     "content_hash",
     "dedup_record",
+    "dedup_records",
     "estimated_jaccard",
     "file_signature",
     "iter_band_keys",

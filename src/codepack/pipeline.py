@@ -323,31 +323,6 @@ def place_files(
 # dedup glue
 
 
-def dedup_records(scan: RepoScan, config: PackConfig) -> list[dedup.DedupRecord]:
-    """The small per-file records the global dedup stage needs (no text).
-
-    Files with fewer than ``dedup_min_tokens`` code tokens get no record: they are never
-    dropped as duplicates (see ``HygieneConfig``).
-    """
-    hygiene = config.hygiene
-    n_files = len(scan.files)
-    records = []
-    for f in scan.files:
-        if not dedup.has_code_tokens(f.text, hygiene.dedup_min_tokens):
-            continue
-        records.append(
-            dedup.DedupRecord(
-                repo=scan.name,
-                path=f.path,
-                content_hash=f.content_hash or dedup.content_hash(f.text),
-                signature=dedup.file_signature(f.text, hygiene),
-                repo_n_files=n_files,
-                n_bytes=f.n_bytes,
-            )
-        )
-    return records
-
-
 def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Drop]]:
     """Global dedup drops, grouped by repository for shipping to pack tasks."""
     grouped: dict[str, dict[str, Drop]] = {}
@@ -358,7 +333,6 @@ def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Dr
 
 __all__ = [
     "RepoResult",
-    "dedup_records",
     "folder_entries",
     "pack_scan",
     "place_files",

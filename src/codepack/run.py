@@ -44,7 +44,6 @@ from codepack.outputs import (
 )
 from codepack.pipeline import (
     RepoResult,
-    dedup_records,
     group_drops,
     pack_scan,
     scan_repo,
@@ -116,7 +115,7 @@ def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
     if task.config.hygiene.dedup == "repo":
         records = [dedup.repo_dedup_record(scan, task.config.hygiene)]
     else:
-        records = dedup_records(scan, task.config)
+        records = dedup.dedup_records(scan, task.config.hygiene)
     write_scan(scan, scan_file)
     write_dedup_records(records, records_file)  # last: its presence means both are complete
     return task.index, records
