@@ -57,11 +57,13 @@ def build(
     min_tokens: int = 0,
     **options: object,
 ) -> tuple[list[Example], list[Drop]]:
+    seed = int(options.pop("seed", 0))  # type: ignore[call-overload]
     config = ExampleConfig(**{"fim_rate": 0.0, **options})  # type: ignore[arg-type]
     files = repo_files(contents)
     if gaps is None:
         gaps = [INF] * (len(files) - 1)
-    return build_examples(REPO, files, gaps, config, min_tokens, counter or CharCounter())
+    return build_examples(REPO, files, gaps, config, min_tokens, counter or CharCounter(),
+                          seed=seed)
 
 
 def piece_bodies(example: Example, fmt: Format) -> list[str]:
@@ -136,11 +138,11 @@ def test_budget_and_reassembly_under_a_real_tokenizer(
         )
     )
     config = ExampleConfig(
-        max_tokens=max_tokens, format=fmt_name, fim_rate=fim_rate, grouping=grouping, seed=seed
+        max_tokens=max_tokens, format=fmt_name, fim_rate=fim_rate, grouping=grouping
     )
     fmt = get_format(config)
     files = repo_files(contents)
-    examples, drops = build_examples(REPO, files, gaps, config, 0, tiny_counter)
+    examples, drops = build_examples(REPO, files, gaps, config, 0, tiny_counter, seed=seed)
 
     for example in examples:
         assert example.n_tokens <= max_tokens
@@ -157,7 +159,8 @@ def test_budget_and_reassembly_under_a_real_tokenizer(
     order = [(p.path, p.part) for e in examples for p in e.pieces]
     assert order == sorted(order, key=lambda item: (int(item[0][5:-3]), item[1]))
     # same input, same output
-    assert build_examples(REPO, files, gaps, config, 0, tiny_counter) == (examples, drops)
+    assert build_examples(REPO, files, gaps, config, 0, tiny_counter, seed=seed) == (
+        examples, drops)
 
 
 def test_small_repository_is_one_example() -> None:
@@ -309,9 +312,9 @@ def test_fim_of_a_file_does_not_depend_on_its_neighbours() -> None:
     fmt = get_format(ExampleConfig())
     target = (placed("x.py"), "python", "def f(x):\n    return x * 2\n")
     neighbour = (placed("a.py"), "python", "a = 1\n")
-    config = ExampleConfig(seed=3, fim_rate=1.0)
-    alone, _ = build_examples(REPO, [target], [], config, 0, CharCounter())
-    mixed, _ = build_examples(REPO, [neighbour, target], [INF], config, 0, CharCounter())
+    config = ExampleConfig(fim_rate=1.0)
+    alone, _ = build_examples(REPO, [target], [], config, 0, CharCounter(), seed=3)
+    mixed, _ = build_examples(REPO, [neighbour, target], [INF], config, 0, CharCounter(), seed=3)
     assert alone[0].pieces[0].fim == mixed[0].pieces[1].fim != "none"
     assert piece_bodies(alone[0], fmt)[0] == piece_bodies(mixed[0], fmt)[1]
 

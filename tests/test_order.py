@@ -269,8 +269,8 @@ def test_alphabetical_order_keeps_tests_beside_subjects() -> None:
 def test_random_order_is_seeded_by_seed_and_repo() -> None:
     paths = [f"m{i:02d}.py" for i in range(30)]
     def order(seed: int, repo: str) -> list[str]:
-        config = OrderConfig(order="random", seed=seed)
-        result = order_files(paths, _languages(paths), [], config, repo=repo)
+        config = OrderConfig(order="random")
+        result = order_files(paths, _languages(paths), [], config, repo=repo, seed=seed)
         assert all(p.reason is PlaceReason.RANDOM for p in result.placed)
         return [p.path for p in result.placed]
     first = order(0, "r")
@@ -280,8 +280,8 @@ def test_random_order_is_seeded_by_seed_and_repo() -> None:
     assert first != order(1, "r")
     assert first != order(0, "other")
     shuffled = paths[::-1]
-    config = OrderConfig(order="random", seed=0)
-    again = order_files(shuffled, _languages(paths), [], config, repo="r")
+    config = OrderConfig(order="random")
+    again = order_files(shuffled, _languages(paths), [], config, repo="r", seed=0)
     assert [p.path for p in again.placed] == first
 
 

@@ -132,11 +132,9 @@ class OrderConfig:
     """How the files of one repository are ordered."""
 
     order: str = "dependency"  # dependency|alphabetical|random
-    seed: int = 0
 
     def __post_init__(self) -> None:
         _one_of("order", self.order, ("dependency", "alphabetical", "random"))
-        _between("seed", self.seed, -(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,6 @@ class ExampleConfig:
     repo_metadata_rate: float = 0.5  # starcoder2: probability of the <repo_name> header
     fim_rate: float = 0.8
     spm_rate: float = 0.5
-    seed: int = 0
     grouping: bool = True  # cut between the least related neighbours, not just greedily
 
     def __post_init__(self) -> None:
@@ -160,7 +157,6 @@ class ExampleConfig:
         _one_of("oversize", self.oversize, ("split", "skip"))
         for name in ("repo_metadata_rate", "fim_rate", "spm_rate"):
             _between(name, getattr(self, name), 0.0, 1.0)
-        _between("seed", self.seed, -(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -186,6 +182,12 @@ class PackConfig:
     order: OrderConfig = field(default_factory=OrderConfig)
     examples: ExampleConfig = field(default_factory=ExampleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    # the one seed of a run: random order, FIM draws and StarCoder2's metadata draws all
+    # derive from it (each hashed with what it decides), so one number reproduces a dataset
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _between("seed", self.seed, -(2**63), 2**63 - 1)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (tuples become lists)."""

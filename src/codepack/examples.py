@@ -99,6 +99,7 @@ class _Context:
     fmt: Format
     config: ExampleConfig
     counter: TokenCounter
+    seed: int  # the run's seed (PackConfig.seed): FIM and metadata draws
 
     @property
     def budget(self) -> int:
@@ -126,7 +127,7 @@ class _Context:
         return apply_fim(
             content,
             self.fmt,
-            seed=c.seed,
+            seed=self.seed,
             repo=self.repo,
             path=path,
             part=part,
@@ -152,6 +153,8 @@ def build_examples(
     counter: TokenCounter | None = None,
     fmt: Format | None = None,
     depends_on: Sequence[Sequence[int]] | None = None,
+    *,
+    seed: int = 0,
 ) -> tuple[list[Example], list[Drop]]:
     """Cut ``files`` (``(placed, language, content)`` in packed order) into examples.
 
@@ -160,7 +163,8 @@ def build_examples(
     placed before ``files[i]`` that it imports: grouping then cuts where the fewest files
     lose their last dependency in the example (see ``_Cutter._choose_end``), and falls back
     to the gaps only to break ties. ``counter`` defaults to the one ``config.tokenizer``
-    names and ``fmt`` to the one ``config`` names.
+    names and ``fmt`` to the one ``config`` names. ``seed`` is the run's seed
+    (``PackConfig.seed``), from which every FIM and metadata draw is derived.
     """
     _check_arguments(files, gaps, config)
     if not files:
@@ -170,6 +174,7 @@ def build_examples(
         fmt if fmt is not None else get_format(config),
         config,
         counter if counter is not None else load_counter(config.tokenizer),
+        seed,
     )
     pieces, drops = _make_pieces(ctx, files, gaps)
     examples, cut_drops = _Cutter(ctx, pieces, depends_on).run()
@@ -648,5 +653,5 @@ def _carries_metadata(ctx: _Context, example_index: int) -> bool:
     fmt = ctx.fmt
     if not fmt.varies_metadata:
         return True
-    draw = random.Random(stable_seed("repo_metadata", ctx.config.seed, ctx.repo, example_index))
+    draw = random.Random(stable_seed("repo_metadata", ctx.seed, ctx.repo, example_index))
     return draw.random() < fmt.metadata_rate

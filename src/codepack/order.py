@@ -58,19 +58,21 @@ def order_files(
     edges: Sequence[Edge],
     config: OrderConfig,
     repo: str = "",
+    seed: int = 0,
 ) -> OrderResult:
     """Order one repository's files (see the module docstring for the three orders).
 
     ``languages`` maps path -> language id (missing paths count as an unknown language);
     ``edges`` are the resolved imports (edges to unknown paths and self-imports are ignored).
     Duplicate paths are placed once. The result depends only on the set of paths, the set of
-    edges, the config and ``repo``, never on input order.
+    edges, the config, ``repo`` and ``seed`` (the run's ``PackConfig.seed``; it only moves
+    the random order), never on input order.
     """
     files = sorted(set(paths))
     graph = build_graph(files, edges)
     if config.order == "random":
         pairs: dict[str, str] = {}
-        placed = [Placed(p, PlaceReason.RANDOM) for p in _shuffled(files, config.seed, repo)]
+        placed = [Placed(p, PlaceReason.RANDOM) for p in _shuffled(files, seed, repo)]
         distances: list[float | None] = [None] * len(placed)
         removed: list[RemovedEdge] = []
     else:

@@ -248,6 +248,7 @@ def pack_scan(
         config.quality.min_tokens,
         _counter(config.examples.tokenizer),
         depends_on=earlier_dependencies([p.path for p in ordered.placed], resolution.edges),
+        seed=config.seed,
     )
     dropped_late = {d.path for d in example_drops}
     skipped.extend(SkippedFile(d.path, SkipReason(d.reason), d.detail) for d in example_drops)
@@ -315,6 +316,7 @@ def place_files(
         resolution.edges,
         config.order,
         repo=scan.name,
+        seed=config.seed,
     )
     return resolution, ordered
 

@@ -195,14 +195,15 @@ def pack_command(
                 decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
                 secrets=secrets,
             ),
-            order=OrderConfig(order=order, seed=seed),
+            order=OrderConfig(order=order),
             examples=ExampleConfig(
                 max_tokens=max_tokens, tokenizer=str(tokenizer) if tokenizer else None, format=fmt,
                 template=str(template) if template else None, oversize=oversize,
                 repo_metadata_rate=repo_metadata_rate, fim_rate=fim_rate, spm_rate=spm_rate,
-                seed=seed, grouping=not no_grouping,
+                grouping=not no_grouping,
             ),
             output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
+            seed=seed,
         )
     except ConfigError as exc:  # a value outside its range, named as the flag
         fail(f"--{exc.option.replace('_', '-')} {exc.detail}")
