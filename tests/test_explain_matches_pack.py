@@ -7,6 +7,9 @@ option) fails here.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,3 +90,28 @@ def test_explain_lists_what_dedup_drops_and_leaves_it_out_of_the_order(tmp_path:
     no_dedup = replace(PackConfig(), hygiene=replace(PackConfig().hygiene, dedup="off"))
     assert api.explain(repo, no_dedup)["dropped"] == []
     assert explained_order(repo, no_dedup) == ["a.py", "c.py", "b.py"]
+
+
+def test_explain_with_a_runs_manifest_shows_that_runs_order(tmp_path: Path) -> None:
+    """``codepack explain --config out/manifest.json`` takes every option of the run."""
+    repo = FIXTURES / "py-pkg"
+    out = tmp_path / "out"
+    config = replace(PackConfig(order=replace(PackConfig().order, order="random")), seed=11)
+    pack([repo], out, config, single_repo=True, workers=1)
+    command = [sys.executable, "-m", "codepack", "explain", str(repo), "--json",
+               "--config", str(out / "manifest.json")]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    report = json.loads(result.stdout)
+    assert [item["path"] for item in report["order"]] == packed_order(out)
+    assert {item["reason"] for item in report["order"]} == {"random"}
+    assert packed_order(out) != explained_order(repo, PackConfig())
+
+
+def test_explain_refuses_a_config_it_cannot_read(tmp_path: Path) -> None:
+    bad = tmp_path / "options.json"
+    bad.write_text(json.dumps({"order": {"order": "sideways"}}))
+    command = [sys.executable, "-m", "codepack", "explain", str(FIXTURES / "py-pkg"),
+               "--config", str(bad)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "--config" in result.stderr and "sideways" in result.stderr

@@ -45,3 +45,14 @@ def test_one_seed_moves_the_random_order_and_the_fim_draws_together() -> None:
 def test_a_seed_outside_64_bits_is_refused() -> None:
     with pytest.raises(ConfigError, match="seed"):
         PackConfig(seed=2**63)
+
+
+def test_a_config_written_with_per_stage_seeds_still_loads() -> None:
+    old = PackConfig().to_dict()
+    del old["seed"]
+    old["order"]["seed"] = 5
+    old["examples"]["seed"] = 5
+    assert PackConfig.from_dict(old).seed == 5
+    old["examples"]["seed"] = 6
+    with pytest.raises(ConfigError, match="one seed"):
+        PackConfig.from_dict(old)

@@ -195,8 +195,31 @@ class PackConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PackConfig:
-        """Inverse of ``to_dict``; unknown keys are rejected so typos do not pass silently."""
-        return _build(cls, data)
+        """Inverse of ``to_dict``; unknown keys are rejected so typos do not pass silently.
+
+        Configs written before the seed was one field (``order.seed`` and ``examples.seed``)
+        still load: their seed becomes ``seed``; two different seeds are refused.
+        """
+        return _build(cls, _one_seed(data))
+
+
+def _one_seed(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the older per-stage ``seed`` keys folded into the top-level one."""
+    data = dict(data)
+    seeds = set()
+    for stage in ("order", "examples"):
+        sub = data.get(stage)
+        if isinstance(sub, dict) and "seed" in sub:
+            data[stage] = {k: v for k, v in sub.items() if k != "seed"}
+            seeds.add(sub["seed"])
+    if "seed" in data:
+        seeds.add(data["seed"])
+    if len(seeds) > 1:
+        raise ConfigError("seed", f"is given more than once with different values "
+                          f"({', '.join(sorted(map(repr, seeds)))}): a run has one seed")
+    if seeds:
+        data["seed"] = seeds.pop()
+    return data
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
