@@ -29,6 +29,22 @@ LANGUAGES = ", ".join(language_names())
 FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
 
 
+# library option names whose flag is not "--" + the name with dashes
+_FLAGS = {
+    "enabled": "--no-quality",
+    "grouping": "--no-grouping",
+    "respect_gitignore": "--no-gitignore",
+    "languages": "--lang",
+    "records_columns": "--columns",
+}
+
+
+def _config_failure(exc: ConfigError) -> None:
+    """One line naming the option as its flag (exit status 2)."""
+    flag = _FLAGS.get(exc.option, "--" + exc.option.replace("_", "-"))
+    fail(f"{flag} {exc.cli_detail}")
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     if value not in allowed:
         fail(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
@@ -84,7 +100,8 @@ def pack_command(
         "targets: GOOS/GOARCH[,nocgo][,go1.N][,tag...]."),
     # quality
     no_quality: bool = typer.Option(
-        False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter."),
+        False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter "
+        "(the line-length limits still apply)."),
     max_line_length: int = typer.Option(
         1000, "--max-line-length", help="Skip files with a longer line (minified)."),
     max_mean_line_length: float = typer.Option(
@@ -204,8 +221,8 @@ def pack_command(
             ),
             output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
         )
-    except ConfigError as exc:  # a value outside its range, named as the flag
-        fail(f"--{exc.option.replace('_', '-')} {exc.detail}")
+    except ConfigError as exc:  # a value outside its range or without effect, as the flag
+        _config_failure(exc)
         return
 
     progress = None if quiet else Progress(
@@ -241,6 +258,9 @@ def pack_command(
         sys.stderr.write(f"codepack: interrupted by {name}; finish the run with the same "
                          f"command and --resume (output folder: {out})\n")
         raise typer.Exit(status) from None
+    except ConfigError as exc:  # an input option that applies to none of the inputs
+        _config_failure(exc)
+        return
     except (InputError, OutputError, FormatError) as exc:
         fail(str(exc))
         return
