@@ -256,9 +256,11 @@ class ExampleConfig:
             raise ConfigError("template", f"has no effect: format is {fmt!r}, not 'template'",
                               "has no effect without --format template")
         if fmt not in METADATA_FORMATS:
-            _unused(self, ("repo_metadata_rate",), f"format {fmt!r} never leaves the "
-                    "repository name out", f"--format {fmt} never leaves the repository "
-                    "name out (only starcoder2 and templates with a bare_file_header do)")
+            _unused(self, ("repo_metadata_rate",), f"format {fmt!r} does not draw per "
+                    "example whether to write the repository name and paths",
+                    f"--format {fmt} does not draw per example whether to write the "
+                    "repository name and paths (starcoder2 and templates with a "
+                    "bare_file_header do)")
         if fmt in NO_FIM_FORMATS:
             _unused(self, ("fim_rate", "spm_rate"), f"format {fmt!r} has no FIM sentinels",
                     f"--format {fmt} has no FIM sentinels")

@@ -64,11 +64,12 @@ def pack_command(
     single_repo: bool = typer.Option(
         False, "--single-repo", help="Treat each PATH as one repository."),
     rev: str | None = typer.Option(
-        None, "--rev", help="Read PATHs that are git repositories (bare or not) at this "
-        "revision."),
+        None, "--rev", help="Read PATHs that are folders as git repositories (bare or not) at "
+        "this revision; an error when no PATH is a folder."),
     columns: str | None = typer.Option(
         None, "--columns", help="Column names of Parquet/JSONL record inputs, as "
-        "'repo=NAME,path=NAME,content=NAME' (default: detected)."),
+        "'repo=NAME,path=NAME,content=NAME' (default: detected); an error when no PATH is "
+        "one."),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace codepack's files in a non-empty --out."),
     resume: bool = typer.Option(
@@ -116,7 +117,8 @@ def pack_command(
     max_tokens: int = typer.Option(
         8192, "--max-tokens", help="Token budget per example, counting every separator."),
     min_tokens: int = typer.Option(
-        0, "--min-tokens", help="Drop examples with fewer tokens (counted)."),
+        0, "--min-tokens", help="Drop examples with fewer tokens (counted), except one holding "
+        "a part of a split file: a file is always packed whole or not at all."),
     tokenizer: Path | None = typer.Option(
         None, "--tokenizer", help="A Hugging Face tokenizer.json: exact token counts."),
     fmt: str = typer.Option(
