@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import codepack
-from codepack.api import pack_repo_result
+from codepack.api import deps, explain, pack_repo_result
 from codepack.cli import app
 from codepack.config import (
     METADATA_FORMATS,
@@ -119,8 +118,8 @@ def test_deps_and_explain_accept_a_pack_config_with_dedup_knobs() -> None:
     """They scan with dedup off: the config's own dedup knobs must not make that an error."""
     config = PackConfig(hygiene=HygieneConfig(dedup_threshold=0.9, dedup_min_tokens=0))
     repo = Path(__file__).resolve().parents[1] / "fixtures" / "repos" / "py-cycles"
-    assert codepack.deps(repo, config)["files"]
-    assert codepack.explain(repo, config)
+    assert deps(repo, config)["files"]
+    assert explain(repo, config)
     assert config.hygiene.without_dedup() == HygieneConfig(dedup="off")
 
 
