@@ -161,7 +161,11 @@ def test_minified_by_line_lengths_and_by_name() -> None:
     wide = b"x = '" + b"a" * 150 + b"'\n"
     assert reason("w.py", wide * 20) is SkipReason.MINIFIED
     assert reason("vendor.min.js", b"var a = 1;\n") is SkipReason.MINIFIED
-    assert reason("m.js", long_line, quality=QualityConfig(enabled=False)) == "javascript"
+    # --no-quality leaves the line-length limits on; loosening them lets the file through
+    no_quality = QualityConfig(enabled=False)
+    assert reason("m.js", long_line, quality=no_quality) is SkipReason.MINIFIED
+    loose = QualityConfig(max_line_length=2000, max_mean_line_length=2000)
+    assert reason("m.js", long_line, quality=loose) == "javascript"
 
 
 def test_minified_reason_details() -> None:

@@ -85,7 +85,7 @@ def pack_repo(
 
 def _single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
     (source,) = discover_repos([path], single_repo=True)
-    no_dedup = replace(config, hygiene=replace(config.hygiene, dedup="off"))
+    no_dedup = replace(config, hygiene=config.hygiene.without_dedup())
     return scan_repo(source, no_dedup)
 
 

@@ -12,7 +12,8 @@ The checks run cheapest first, and the first that fails names the skip reason:
 5. NOT_UTF8: strict decoding fails (a BOM is kept, so output reassembles the file exactly);
 6. language from a ``#!`` line for extension-less names -> NOT_CODE / LANGUAGE_EXCLUDED;
 7. GENERATED: a generator's marker in the leading comment block;
-8. MINIFIED: longest or mean line length over the BigCode limits (only with quality on).
+8. MINIFIED: longest or mean line length over the BigCode limits (``QualityConfig.enabled``
+   turns off only the alphanumeric filter, not these limits).
 
 Shebangs are read only for names without an extension: a file whose extension names no
 supported language (``.md``, ``.png``, ``.sh``) is not code whatever its first line says,
@@ -190,10 +191,9 @@ def classify(
     marker = generated_marker(text, language)
     if marker is not None:
         return _skip(path, SkipReason.GENERATED, f"header says {marker!r}")
-    if quality.enabled:
-        minified = minified_reason(text, quality)
-        if minified is not None:
-            return _skip(path, SkipReason.MINIFIED, minified)
+    minified = minified_reason(text, quality)
+    if minified is not None:
+        return _skip(path, SkipReason.MINIFIED, minified)
     return language.name, text
 
 

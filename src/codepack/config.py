@@ -7,7 +7,8 @@ JSON-serialisable (``to_dict``) so the manifest records exactly what produced a 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from collections.abc import Sequence
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from codepack.resolvers.go_build import DEFAULT_GO_TARGET
@@ -29,14 +30,17 @@ INT32_MAX = 2**31 - 1
 
 
 class ConfigError(ValueError):
-    """An option value outside its range: raised when the config is built, before any work,
-    so a bad value never costs a scan. The message names the option as the library spells
-    it; the CLI maps it to its own flag name."""
+    """An option value outside its range, or an option that would have no effect with the
+    others: raised when the config is built, before any work, so a bad value never costs a
+    scan and no option is silently ignored. The message names the option as the library
+    spells it; the CLI maps it to its own flag name and shows ``cli_detail``, which names
+    the other options as flags."""
 
-    def __init__(self, option: str, message: str) -> None:
+    def __init__(self, option: str, message: str, cli_message: str | None = None) -> None:
         super().__init__(f"{option} {message}")
         self.option = option
         self.detail = message
+        self.cli_detail = cli_message or message
 
 
 def _number(name: str, value: Any) -> float:
@@ -60,6 +64,49 @@ def _one_of(name: str, value: Any, allowed: tuple[str, ...]) -> None:
         raise ConfigError(name, f"must be one of {', '.join(allowed)} (got {value!r})")
 
 
+def _unused(config: Any, names: Sequence[str], because: str, cli_because: str) -> None:
+    """Refuse a value set for an option that the other options make irrelevant.
+
+    "Set" means different from the field's default: a dataclass cannot tell a default
+    passed explicitly from one left alone, and the default is what the run does anyway.
+    """
+    for name in names:
+        default = next(f.default for f in fields(config) if f.name == name)
+        assert default is not MISSING, name
+        if getattr(config, name) != default:
+            raise ConfigError(name, f"has no effect: {because}", f"has no effect: {cli_because}")
+
+
+def check_input_options(
+    kinds: Sequence[str | None],
+    *,
+    rev: str | None,
+    records_columns: object | None,
+    scan: ScanConfig,
+) -> None:
+    """Refuse the input options that apply to none of the inputs.
+
+    ``kinds`` are the inputs' kinds (``codepack.inputs.input_kind``: ``records``,
+    ``archive``, ``git``, or None for a folder of repositories). ``rev`` reads folders as
+    git repositories: archives and record files have no revisions. ``records_columns``
+    names the columns of record inputs. A git revision lists its tracked files, which
+    ``.gitignore`` never hides, so turning ignore rules off changes nothing when every input
+    is one.
+    """
+    if records_columns is not None and "records" not in kinds:
+        raise ConfigError("records_columns", "has no effect: no input is a Parquet/JSONL "
+                          "records file or folder")
+    if rev is not None and "git" not in kinds:
+        raise ConfigError("rev", "has no effect: no input is a folder (a git repository); "
+                          "archives and records files have no revisions")
+    if not scan.respect_gitignore and kinds and all(kind == "git" for kind in kinds):
+        raise ConfigError(
+            "respect_gitignore", "has no effect: every input is a git revision, which lists "
+            "tracked files only (.gitignore never applies to them)",
+            "has no effect with --rev: a git revision lists tracked files only (.gitignore "
+            "never applies to them)")
+
+
 @dataclass(frozen=True)
 class ScanConfig:
     """Which files of a repository are read, and which are skipped before packing."""
@@ -79,11 +126,18 @@ class ScanConfig:
     def __post_init__(self) -> None:
         _at_least("max_file_bytes", self.max_file_bytes, 1)
         _at_least("import_lines", self.import_lines, 0)
+        if self.languages and "go" not in self.languages:
+            _unused(self, ("go_target",), "go is not among languages",
+                    "--lang leaves out go")
 
 
 @dataclass(frozen=True)
 class QualityConfig:
-    """BigCode-style quality filters. A file failing one is skipped with a counted reason."""
+    """BigCode-style quality filters. A file failing one is skipped with a counted reason.
+
+    ``enabled`` turns off the alphanumeric-fraction filter only: the line-length limits
+    (``minified``) always apply, and are loosened by raising them.
+    """
 
     enabled: bool = True
     max_line_length: int = 1000
@@ -97,6 +151,9 @@ class QualityConfig:
         _at_least("max_mean_line_length", self.max_mean_line_length, 1)
         _between("min_alnum_fraction", self.min_alnum_fraction, 0.0, 1.0)
         _between("min_tokens", self.min_tokens, 0, INT32_MAX)
+        if not self.enabled:
+            _unused(self, ("min_alnum_fraction",), "the alphanumeric filter is off "
+                    "(enabled=False)", "--no-quality turns the alphanumeric filter off")
 
 
 @dataclass(frozen=True)
@@ -125,6 +182,28 @@ class HygieneConfig:
         _at_least("dedup_min_tokens", self.dedup_min_tokens, 0)
         _between("decontam_ngram", self.decontam_ngram, 1, 100)
         _one_of("secrets", self.secrets, ("redact", "drop", "off"))
+        if self.dedup == "off":
+            _unused(self, ("dedup_threshold", "dedup_num_perm", "dedup_ngram",
+                           "dedup_min_tokens"), "dedup is off", "--dedup off")
+        elif self.dedup == "repo":  # whole repositories are compared: no file is exempt
+            _unused(self, ("dedup_min_tokens",), "dedup repo compares whole repositories",
+                    "--dedup repo compares whole repositories")
+        if not self.decontaminate:
+            _unused(self, ("decontaminate_column", "decontam_ngram"),
+                    "nothing to decontaminate against", "no --decontaminate source given")
+        elif all(source.lower() == "humaneval" for source in self.decontaminate):
+            _unused(self, ("decontaminate_column",), "humaneval has no columns to choose; "
+                    "the column is read from decontaminate files",
+                    "humaneval has no columns to choose; the column is read from "
+                    "--decontaminate files")
+
+    def without_dedup(self) -> HygieneConfig:
+        """This config with dedup off, for scans that never deduplicate (``deps``,
+        ``explain``): the dedup knobs go back to their defaults, as they must with dedup off.
+        """
+        defaults = HygieneConfig()
+        return replace(self, dedup="off", **{name: getattr(defaults, name) for name in (
+            "dedup_threshold", "dedup_num_perm", "dedup_ngram", "dedup_min_tokens")})
 
 
 @dataclass(frozen=True)
@@ -135,6 +214,13 @@ class OrderConfig:
 
     def __post_init__(self) -> None:
         _one_of("order", self.order, ("dependency", "alphabetical", "random"))
+
+
+# built-in formats that draw per example whether it carries the repository name and paths
+# (a template does when it sets bare_file_header), and those without FIM sentinels; the
+# tests check both against codepack.formats
+METADATA_FORMATS: tuple[str, ...] = ("starcoder2", "template")
+NO_FIM_FORMATS: tuple[str, ...] = ("plain",)
 
 
 @dataclass(frozen=True)
@@ -157,6 +243,25 @@ class ExampleConfig:
         _one_of("oversize", self.oversize, ("split", "skip"))
         for name in ("repo_metadata_rate", "fim_rate", "spm_rate"):
             _between(name, getattr(self, name), 0.0, 1.0)
+        self._check_effective()
+
+    def _check_effective(self) -> None:
+        """Refuse options the format or the other options would silently ignore."""
+        fmt = self.format
+        if self.template is not None and fmt != "template":
+            raise ConfigError("template", f"has no effect: format is {fmt!r}, not 'template'",
+                              "has no effect without --format template")
+        if fmt not in METADATA_FORMATS:
+            _unused(self, ("repo_metadata_rate",), f"format {fmt!r} does not draw per "
+                    "example whether to write the repository name and paths",
+                    f"--format {fmt} does not draw per example whether to write the "
+                    "repository name and paths (starcoder2 and templates with a "
+                    "bare_file_header do)")
+        if fmt in NO_FIM_FORMATS:
+            _unused(self, ("fim_rate", "spm_rate"), f"format {fmt!r} has no FIM sentinels",
+                    f"--format {fmt} has no FIM sentinels")
+        elif self.fim_rate == 0:
+            _unused(self, ("spm_rate",), "fim_rate is 0", "--fim-rate is 0")
 
 
 @dataclass(frozen=True)

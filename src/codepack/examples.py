@@ -36,8 +36,10 @@ fills the current example), so their split points follow from the files before i
 whole process is a pure function of the repository, config and counter, run in order.
 
 A repository that fits is one example. Examples with fewer than ``min_tokens`` tokens are
-dropped, one Drop per file in them; ``example_index`` keeps counting through dropped examples,
-so it always names the position in the repository's cut sequence (and the per-example seed).
+dropped, one Drop per file in them, except an example holding a part of a split file (the
+file is kept whole: see ``_holds_split_file``); ``example_index`` keeps counting through
+dropped examples, so it always names the position in the repository's cut sequence (and the
+per-example seed).
 StarCoder2-style formats decide per example, seeded from ``(seed, repo, example_index)``,
 whether the example carries the repository name and paths.
 """
@@ -181,13 +183,25 @@ def build_examples(
     drops.extend(cut_drops)
     kept: list[Example] = []
     for example in examples:
-        if example.n_tokens >= min_tokens:
+        if example.n_tokens >= min_tokens or _holds_split_file(example):
             kept.append(example)
             continue
         detail = f"example {example.example_index}: {example.n_tokens} tokens < {min_tokens}"
         for path in dict.fromkeys(example.paths):
             drops.append(Drop(repo, path, STAGE, SkipReason.TOO_FEW_TOKENS.value, detail))
     return kept, drops
+
+
+def _holds_split_file(example: Example) -> bool:
+    """Whether a file of the example is split over several examples.
+
+    ``min_tokens`` decides per file, never per example: dropping such an example would leave
+    its split file with parts missing (no longer reassemblable, yet counted as packed), and
+    dropping the file from every example would throw away its full-size parts to remove a
+    short tail. A split file is longer than the budget, so it is never "too few tokens":
+    the example holding its tail is kept, whatever its size.
+    """
+    return any(piece.n_parts > 1 for piece in example.pieces)
 
 
 def _check_arguments(

@@ -228,7 +228,6 @@ def pack_scan(
         else:
             skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
             result.audit.append(drop)
-    result.audit.extend(scan.audit)
 
     by_path = {f.path: f for f in files}
     resolution, ordered = place_files(scan, config, files)
@@ -236,7 +235,6 @@ def pack_scan(
     stats["imports_unresolved"] += len(resolution.unresolved)
     stats["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
     stats["parse_errors"] += sum(1 for f in files if f.parse_error)
-    stats["files_redacted"] += sum(1 for f in files if f.redactions)
 
     merge_stats(stats, {f"graph.{key}": value for key, value in ordered.stats.items()})
 
@@ -262,6 +260,7 @@ def pack_scan(
             result.audit.append(Drop(scan.name, skip.path, stage, skip.reason.value,
                                      skip.detail))
     packed = [f for f in files if f.path not in dropped_late]
+    _audit_changes(result, scan, {f.path for f in packed})
     stats["files_packed"] += len(packed)
     stats["bytes_packed"] += sum(f.n_bytes for f in packed)
     _count_examples(stats, examples)
@@ -270,6 +269,18 @@ def pack_scan(
         stats["repos_empty"] += int(stats["files_seen"] == 0)
     result.audit.sort(key=lambda d: (d.path, d.stage, d.reason, d.detail))
     return result
+
+
+def _audit_changes(result: RepoResult, scan: RepoScan, packed: set[str]) -> None:
+    """Audit the scan's changes (redactions) of the files that were packed.
+
+    A file removed after the scan (dedup, the cutter) has its one row saying why it is not
+    in the output; a second row about text that is not there would break the accounting
+    (every file packed or audited as removed, never both) and the count of redacted files.
+    """
+    changed = [d for d in scan.audit if d.path in packed]
+    result.audit.extend(changed)
+    result.stats["files_redacted"] += len({d.path for d in changed})
 
 
 def _count_examples(stats: Counter[str], examples: Iterable[Example]) -> None:

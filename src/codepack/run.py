@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from codepack import __version__, dedup
-from codepack.config import PackConfig
+from codepack.config import PackConfig, check_input_options
 from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
 from codepack.fingerprint import fingerprint
@@ -206,6 +206,10 @@ def pack(
     local_out = _local_path(out)
     if local_out is not None:
         check_apart(local_out, paths)
+    from codepack.inputs import input_kind
+
+    check_input_options([input_kind(Path(p), rev) for p in paths], rev=rev,
+                        records_columns=records_columns, scan=config.scan)
     sources = discover_all(paths, single_repo=single_repo, rev=rev,
                            records_columns=records_columns)
     target = RemoteOutput(str(out)) if is_uri(out) else None

@@ -29,6 +29,22 @@ LANGUAGES = ", ".join(language_names())
 FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
 
 
+# library option names whose flag is not "--" + the name with dashes
+_FLAGS = {
+    "enabled": "--no-quality",
+    "grouping": "--no-grouping",
+    "respect_gitignore": "--no-gitignore",
+    "languages": "--lang",
+    "records_columns": "--columns",
+}
+
+
+def _config_failure(exc: ConfigError) -> None:
+    """One line naming the option as its flag (exit status 2)."""
+    flag = _FLAGS.get(exc.option, "--" + exc.option.replace("_", "-"))
+    fail(f"{flag} {exc.cli_detail}")
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     if value not in allowed:
         fail(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
@@ -48,11 +64,12 @@ def pack_command(
     single_repo: bool = typer.Option(
         False, "--single-repo", help="Treat each PATH as one repository."),
     rev: str | None = typer.Option(
-        None, "--rev", help="Read PATHs that are git repositories (bare or not) at this "
-        "revision."),
+        None, "--rev", help="Read PATHs that are folders as git repositories (bare or not) at "
+        "this revision; an error when no PATH is a folder."),
     columns: str | None = typer.Option(
         None, "--columns", help="Column names of Parquet/JSONL record inputs, as "
-        "'repo=NAME,path=NAME,content=NAME' (default: detected)."),
+        "'repo=NAME,path=NAME,content=NAME' (default: detected); an error when no PATH is "
+        "one."),
     overwrite: bool = typer.Option(
         False, "--overwrite", help="Replace codepack's files in a non-empty --out."),
     resume: bool = typer.Option(
@@ -84,7 +101,8 @@ def pack_command(
         "targets: GOOS/GOARCH[,nocgo][,go1.N][,tag...]."),
     # quality
     no_quality: bool = typer.Option(
-        False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter."),
+        False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter "
+        "(the line-length limits still apply)."),
     max_line_length: int = typer.Option(
         1000, "--max-line-length", help="Skip files with a longer line (minified)."),
     max_mean_line_length: float = typer.Option(
@@ -99,7 +117,8 @@ def pack_command(
     max_tokens: int = typer.Option(
         8192, "--max-tokens", help="Token budget per example, counting every separator."),
     min_tokens: int = typer.Option(
-        0, "--min-tokens", help="Drop examples with fewer tokens (counted)."),
+        0, "--min-tokens", help="Drop examples with fewer tokens (counted), except one holding "
+        "a part of a split file: a file is always packed whole or not at all."),
     tokenizer: Path | None = typer.Option(
         None, "--tokenizer", help="A Hugging Face tokenizer.json: exact token counts."),
     fmt: str = typer.Option(
@@ -205,8 +224,8 @@ def pack_command(
             output=OutputConfig(shard_bytes=shard_bytes, row_group_rows=row_group_rows),
             seed=seed,
         )
-    except ConfigError as exc:  # a value outside its range, named as the flag
-        fail(f"--{exc.option.replace('_', '-')} {exc.detail}")
+    except ConfigError as exc:  # a value outside its range or without effect, as the flag
+        _config_failure(exc)
         return
 
     progress = None if quiet else Progress(
@@ -242,6 +261,9 @@ def pack_command(
         sys.stderr.write(f"codepack: interrupted by {name}; finish the run with the same "
                          f"command and --resume (output folder: {out})\n")
         raise typer.Exit(status) from None
+    except ConfigError as exc:  # an input option that applies to none of the inputs
+        _config_failure(exc)
+        return
     except (InputError, OutputError, FormatError) as exc:
         fail(str(exc))
         return
