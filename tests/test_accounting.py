@@ -199,14 +199,14 @@ def test_cutter_accounts_for_every_file(
     grouping: bool, seed: int,
 ) -> None:
     options: dict = {"max_tokens": max_tokens, "oversize": oversize, "format": fmt,
-                     "grouping": grouping, "seed": seed}
+                     "grouping": grouping}
     if fmt != "plain":  # plain has no FIM sentinels: a FIM rate is an error with it
         options["fim_rate"] = 1.0 if fim else 0.0
     config = ExampleConfig(**options)
     files = [(Placed(f"f{i}.py", PlaceReason.ALPHABETICAL), "python", text)
              for i, text in enumerate(contents)]
     examples, drops = build_examples("r", files, [math.inf] * (len(files) - 1), config,
-                                     min_tokens, CharCounter())
+                                     min_tokens, CharCounter(), seed=seed)
     inputs = {f"f{i}.py": text.encode() for i, text in enumerate(contents)}
     check_accounting(inputs, examples, drops, config)
     assert all(e.n_tokens <= max_tokens for e in examples)
@@ -223,7 +223,6 @@ def pack_configs(draw: st.DrawFn) -> PackConfig:
         "oversize": draw(st.sampled_from(["split", "skip"])),
         "format": fmt,
         "grouping": draw(st.booleans()),
-        "seed": draw(st.integers(0, 3)),
     }
     if fmt != "plain":
         examples["fim_rate"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
@@ -244,6 +243,7 @@ def pack_configs(draw: st.DrawFn) -> PackConfig:
                               secrets=draw(st.sampled_from(["redact", "drop", "off"]))),
         order=OrderConfig(order=draw(st.sampled_from(["dependency", "alphabetical", "random"]))),
         examples=ExampleConfig(**examples),
+        seed=draw(st.integers(0, 3)),
     )
 
 
