@@ -17,6 +17,7 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
+from codepack.inputs import discover_inputs, is_aux_file
 from codepack.pipeline import (
     RepoResult,
     dedup_records,
@@ -27,7 +28,6 @@ from codepack.pipeline import (
 )
 from codepack.records import Example, RepoScan
 from codepack.resolve import resolve_repo
-from codepack.sources import discover_repos, is_aux_file
 
 
 def scan_files(
@@ -79,7 +79,7 @@ def pack_repo(
 
 
 def _single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
-    (source,) = discover_repos([path], single_repo=True)
+    (source,) = discover_inputs([path], single_repo=True)
     no_dedup = replace(config, hygiene=replace(config.hygiene, dedup="off"))
     return scan_repo(source, no_dedup)
 

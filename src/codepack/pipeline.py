@@ -39,7 +39,6 @@ from codepack.records import (
     SourceFile,
 )
 from codepack.resolve import resolve_repo
-from codepack.sources import RepoSource, read_file_bytes, scan_tree
 from codepack.tokens import TokenCounter, load_counter
 
 # The stage that removed a file, by skip reason: the `stage` column of dropped.parquet.
@@ -167,31 +166,9 @@ def _hygiene_skip(
     return None
 
 
-def folder_entries(source: RepoSource, config: PackConfig):
-    """The entries of a repository folder, and its resolver config files."""
-    tree = scan_tree(source.root, config.scan)
-
-    def entries() -> Iterable[tuple[str, bytes] | SkippedFile]:
-        for item in tree.files:
-            if isinstance(item, SkippedFile):
-                yield item
-                continue
-            by_name = classify.classify_path(item.path, config.scan)
-            if by_name is not None:  # images, docs, lock files: decided without reading
-                yield by_name
-                continue
-            data = read_file_bytes(item, config.scan.max_file_bytes)
-            yield data if isinstance(data, SkippedFile) else (item.path, data)
-
-    return entries(), tree.aux
-
-
-def scan_repo(source: RepoSource | RepoInput, config: PackConfig) -> RepoScan:
-    """Scan one repository: a folder, or a records/archive/git input."""
-    if isinstance(source, RepoSource):
-        entries, aux = folder_entries(source, config)
-    else:
-        entries, aux = source.entries(config.scan)
+def scan_repo(source: RepoInput, config: PackConfig) -> RepoScan:
+    """Scan one repository of any input kind (folder, records, archive, git revision)."""
+    entries, aux = source.entries(config.scan)
     return scan_entries(source.name, entries, config, aux)
 
 
@@ -357,7 +334,6 @@ def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Dr
 __all__ = [
     "RepoResult",
     "dedup_records",
-    "folder_entries",
     "pack_scan",
     "scan_entries",
     "scan_repo",

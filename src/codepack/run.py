@@ -24,6 +24,7 @@ from codepack.config import PackConfig
 from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
 from codepack.fingerprint import fingerprint
+from codepack.inputs import RepoInput, discover_inputs
 from codepack.outdir import (
     FILES_LEDGER,
     RUN_FILE,
@@ -43,7 +44,6 @@ from codepack.pipeline import (
 )
 from codepack.records import Drop
 from codepack.remote import RemoteOutput, is_uri, not_empty_message
-from codepack.sources import InputError, discover_repos
 from codepack.workfiles import (
     WorkFileError,
     read_dedup_records,
@@ -66,7 +66,7 @@ SCAN_AHEAD = 256
 PACK_AHEAD = 32
 
 ProgressFn = Callable[[str, int, int, str], None]
-Source = Any  # a RepoSource (folder) or an inputs.RepoInput (records, archive, git revision)
+Source = RepoInput  # a repository of any input kind: folder, records, archive, git revision
 Executor = Any  # LocalExecutor or executors.ray.RayExecutor: map_ordered, plan_dedup, close
 
 
@@ -245,19 +245,8 @@ def discover_all(
     records_columns: str | None = None,
 ) -> list[Source]:
     """Every repository the input paths name, of any kind, sorted by a unique name."""
-    from codepack.inputs import discover_inputs, input_kind
-
-    folders = [p for p in paths if input_kind(Path(p), rev) is None]
-    others = [p for p in paths if input_kind(Path(p), rev) is not None]
-    found: list[Source] = list(discover_repos(folders, single_repo=single_repo)) if folders else []
-    if others:
-        found.extend(discover_inputs(others, rev=rev, records_columns=records_columns,
-                                     single_repo=single_repo))
-    names = [s.name for s in found]
-    clashes = sorted({n for n in names if names.count(n) > 1})
-    if clashes:
-        raise InputError(f"two inputs give repositories of the same name: {', '.join(clashes)}")
-    return sorted(found, key=lambda s: s.name)
+    return discover_inputs(paths, rev=rev, records_columns=records_columns,
+                           single_repo=single_repo)
 
 
 def _pack(

@@ -27,7 +27,7 @@ def explain_command(
 
     from codepack.api import explain
     from codepack.config import PackConfig
-    from codepack.sources import InputError
+    from codepack.inputs import InputError
 
     if order not in ("dependency", "alphabetical", "random"):
         fail("--order must be one of dependency, alphabetical, random")

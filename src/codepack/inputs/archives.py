@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from codepack.config import ScanConfig
-from codepack.inputs.base import RepoInput
+from codepack.inputs.aux import is_aux_file
+from codepack.inputs.base import InputError, RepoInput
+from codepack.inputs.ignore import IGNORE_FILE_MAX_BYTES
 from codepack.inputs.listing import (
     _LINK_TARGET_MAX_BYTES,
     _Failed,
     _is_ignore_file,
     _Listing,
     _Member,
+    _member_listing,
     _normalise,
     _unsafe,
+    special_kind,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import IGNORE_FILE_MAX_BYTES, InputError, is_aux_file, special_kind
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class ArchiveRepo(RepoInput):
                 for key in keys:
                     yield _zip_read(archive, infos[key], limit)  # type: ignore[index]
 
-        return _Listing(members, fetch, skips, ignore_texts)
+        return _member_listing(members, fetch, skips, ignore_texts)
 
     def _zip_member(self, archive: zipfile.ZipFile, index: int, info: zipfile.ZipInfo,
                     skips: list[SkippedFile]) -> _Member | None:
@@ -187,7 +190,7 @@ class ArchiveRepo(RepoInput):
                     data = found.pop(key, _Failed("member not found on re-reading"))
                 yield data[: limit + 1] if isinstance(data, bytes) else data
 
-        return _Listing(members, fetch, skips, ignore_texts)
+        return _member_listing(members, fetch, skips, ignore_texts)
 
     def _tar_member(self, info: tarfile.TarInfo, skips: list[SkippedFile]) -> _Member | None:
         path = self._repo_path(info.name, skips)

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from codepack.config import ScanConfig
-from codepack.inputs.base import RepoInput
+from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.listing import (
     _LINK_TARGET_MAX_BYTES,
     _READ_CHUNK,
     _Failed,
     _Listing,
     _Member,
+    _member_listing,
     _normalise,
     _unsafe,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import InputError
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1", "LC_ALL": "C"}
 _GIT_FILE_MODES = {"100644", "100755", "100664"}
@@ -90,7 +90,7 @@ class GitRepo(RepoInput):
             return _cat_file(repo, [str(key) for key in keys], limit)
 
         # tracked files are tracked: .gitignore does not apply to a revision
-        return _Listing(members, fetch, skips, gitignore=False)
+        return _member_listing(members, fetch, skips, gitignore=False)
 
 
 def _git_command(repo: str, *args: str) -> list[str]:

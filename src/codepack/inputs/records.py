@@ -25,7 +25,16 @@ import pyarrow.parquet as pq
 
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
-from codepack.inputs.listing import _Failed, _is_ignore_file, _Listing, _Member, _normalise, _unsafe
+from codepack.inputs.ignore import IGNORE_FILE_MAX_BYTES
+from codepack.inputs.listing import (
+    _Failed,
+    _is_ignore_file,
+    _Listing,
+    _Member,
+    _member_listing,
+    _normalise,
+    _unsafe,
+)
 from codepack.inputs.streams import (
     _compression,
     _ForwardReader,
@@ -34,7 +43,6 @@ from codepack.inputs.streams import (
     json_object,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import IGNORE_FILE_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ class RecordsRepo(RepoInput):
                 data = contents[key]  # type: ignore[index]
                 yield data if len(data) <= limit else data[: limit + 1]
 
-        return _Listing(members, fetch, skips, ignore_texts)
+        return _member_listing(members, fetch, skips, ignore_texts)
 
     def _records(self, skips: list[SkippedFile]) -> Iterator[tuple[Any, Any, str]]:
         """(path, content, where) for each row of this repository, in dataset order."""

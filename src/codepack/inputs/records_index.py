@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from codepack.inputs.base import InputError
 from codepack.inputs.records import RecordPart
 from codepack.inputs.streams import (
     _COMPRESSION_SUFFIXES,
@@ -29,7 +30,6 @@ from codepack.inputs.streams import (
     _open_stream,
     json_object,
 )
-from codepack.sources import InputError
 
 log = logging.getLogger(__name__)
 
