@@ -15,7 +15,9 @@ folder walked without ``.gitignore`` (tracked files are tracked, whatever ``.git
 
 from __future__ import annotations
 
+import io
 import os
+import tarfile
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +29,7 @@ from hypothesis import strategies as st
 
 from codepack.config import ScanConfig
 from codepack.inputs import FolderRepo, RepoInput, discover_inputs
-from codepack.records import SkippedFile
+from codepack.records import SkippedFile, SkipReason
 from test_inputs import git, make_tar, make_zip
 
 MAX_FILE_BYTES = 64
@@ -129,3 +131,41 @@ def test_every_container_gives_the_folder_entries(repository, include, exclude) 
         (revision,) = discover_inputs([paths["git"]], rev="HEAD")
         untracked = replace(config, respect_gitignore=False)
         assert _as_seen(revision, config) == _as_seen(folder, untracked)
+
+
+# --------------------------------------------------- what the two walkers disagreed on
+
+
+def _tar(path: Path, members: dict[str, bytes], links: dict[str, str]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(f"repo/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        for name, target in links.items():
+            info = tarfile.TarInfo(f"repo/{name}")
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            archive.addfile(info)
+    return path
+
+
+def test_a_file_ruled_out_by_name_gets_that_reason_in_every_container(tmp_path: Path) -> None:
+    """A huge image was NOT_CODE in a folder (decided by name before reading) but TOO_LARGE in
+    an archive (sized before the name was looked at): one planner decides in one order."""
+    archive = _tar(tmp_path / "repo.tgz", {"big.png": b"\x89PNG" * 64, "a.py": b"a = 1\n"}, {})
+    (repo,) = discover_inputs([archive])
+    entries, _ = repo.entries(ScanConfig(max_file_bytes=100))
+    skips = {e.path: e for e in entries if isinstance(e, SkippedFile)}
+    assert skips["big.png"].reason is SkipReason.NOT_CODE
+
+
+def test_a_link_into_git_metadata_is_refused_in_an_archive_too(tmp_path: Path) -> None:
+    """On disk a link into ``.git`` was refused; in an archive it packed ``.git/config``."""
+    members = {".git/config": b"[remote]\n\ttoken = hunter2\n", "a.py": b"a = 1\n"}
+    archive = _tar(tmp_path / "repo.tgz", members, {"cfg.py": ".git/config"})
+    (repo,) = discover_inputs([archive])
+    entries = list(repo.entries(ScanConfig())[0])
+    assert not any(b"hunter2" in e[1] for e in entries if not isinstance(e, SkippedFile))
+    skips = {e.path: e for e in entries if isinstance(e, SkippedFile)}
+    assert skips["cfg.py"].reason is SkipReason.SYMLINK_OUTSIDE
+    assert skips["cfg.py"].detail == "points into .git: .git/config"
