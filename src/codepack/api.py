@@ -9,7 +9,6 @@ the whole corpus). ``deps`` and ``explain`` are the library side of ``codepack d
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,13 +16,12 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
-from codepack.inputs import discover_inputs, is_aux_file
+from codepack.inputs import FilesRepo, discover_inputs
 from codepack.pipeline import (
     RepoResult,
     dedup_records,
     pack_scan,
     package_markers,
-    scan_entries,
     scan_repo,
 )
 from codepack.records import Example, RepoScan
@@ -38,20 +36,16 @@ def scan_files(
 ) -> RepoScan:
     """Scan in-memory files of one repository (``(path, text or bytes)`` pairs).
 
-    Resolver config files (``go.mod``, ``tsconfig.json``, ...) may be passed among the files:
-    they are picked out into ``aux`` as the folder walker does.
+    The files are walked like any other input (``inputs.FilesRepo``): ``.gitignore`` files
+    among them, vendored folders, ``--include``/``--exclude``, unsafe and duplicate paths are
+    decided as they would be for the same files in a folder or a dataset. Resolver config files
+    (``go.mod``, ``tsconfig.json``, ...) among the files are picked out into ``aux``, on top of
+    any ``aux`` given.
     """
     config = config or PackConfig()
-    aux = dict(aux or {})
-    entries: list[tuple[str, bytes]] = []
-    for path, content in files:
-        data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        if is_aux_file(path):
-            with contextlib.suppress(UnicodeDecodeError):  # a broken config file is no config
-                aux[path] = data.decode("utf-8-sig")
-        entries.append((path, data))
-    entries.sort(key=lambda e: e[0])
-    return scan_entries(name, entries, config, aux)
+    scan = scan_repo(FilesRepo(name, tuple(files)), config)
+    scan.aux = {**(aux or {}), **scan.aux}
+    return scan
 
 
 def pack_repo_result(

@@ -24,9 +24,9 @@ import stat
 from pathlib import Path
 
 from codepack.inputs.archives import ArchiveRepo
+from codepack.inputs.datasets import RecordsRepo
 from codepack.inputs.folders import FolderRepo
 from codepack.inputs.git import GitRepo
-from codepack.inputs.records import RecordsRepo
 
 Source = FolderRepo | ArchiveRepo | GitRepo | RecordsRepo
 

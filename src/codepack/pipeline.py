@@ -4,7 +4,7 @@
 repos ──scan──► RepoScan ──dedup (global)──► drops ──pack──► examples ──write──► Parquet
 ```
 
-* ``scan_entries`` / ``scan_repo`` (per repository): read, classify, filter (quality,
+* ``scan_repo`` (per repository, any input kind): read, classify, filter (quality,
   decontamination, secrets), extract imports and declarations.
 * ``dedup.plan_dedup`` (global): exact and near duplicates across every repository.
 * ``pack_scan`` (per repository): resolve imports, order files, pair tests, cut examples, FIM.
@@ -84,7 +84,7 @@ def _decontaminator(sources: tuple[str, ...], column: str | None, ngram: int):
 # scan
 
 
-def scan_entries(
+def _scan_entries(
     name: str,
     entries: Iterable[tuple[str, bytes] | SkippedFile],
     config: PackConfig,
@@ -169,7 +169,7 @@ def _hygiene_skip(
 def scan_repo(source: RepoInput, config: PackConfig) -> RepoScan:
     """Scan one repository of any input kind (folder, records, archive, git revision)."""
     entries, aux = source.entries(config.scan)
-    return scan_entries(source.name, entries, config, aux)
+    return _scan_entries(source.name, entries, config, aux)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +335,5 @@ __all__ = [
     "RepoResult",
     "dedup_records",
     "pack_scan",
-    "scan_entries",
     "scan_repo",
 ]

@@ -24,6 +24,8 @@ Kinds and detection (``input_kind``):
   repository named after the archive. Otherwise (two or more top folders, nothing else) it is
   a folder-of-repositories archive: each top folder is a repository. ``single_repo`` forces
   one repository. ``__MACOSX/`` resource forks are not a repository.
+* **memory** — ``FilesRepo``: ``(path, content)`` pairs a library caller holds (``pack_repo``,
+  ``scan_files``); read like dataset rows.
 * **git** — with ``--rev``, a folder holding ``.git`` (non-bare) or ``HEAD`` + ``objects/``
   (bare) is read at that revision through ``git ls-tree`` / ``git cat-file --batch``; a folder
   that is not itself a repository stands for its immediate subfolders that are.
@@ -41,8 +43,9 @@ The package follows that structure: ``listing`` is what every kind hands the wal
 ``Tree``, a fetch function, path safety), ``walk`` is the one planner, ``base`` the
 ``RepoInput`` contract tying the two together; ``ignore`` is the gitignore engine the planner
 and ``--include``/``--exclude`` share, ``aux`` names the resolver config files, ``paths`` makes
-untrusted names printable. ``folders`` is the folder kind; ``records`` (reading rows),
-``records_index`` (grouping rows by repository at discovery) and ``streams`` (byte ranges of
+untrusted names printable. ``folders`` is the folder kind, ``memory`` the in-memory one (and
+the rows-to-members step dataset rows share); ``datasets`` (reading rows),
+``datasets_index`` (grouping rows by repository at discovery) and ``streams`` (byte ranges of
 compressed JSON Lines) are the records kind, ``archives`` and ``git`` the other two. This module
 detects input kinds and discovers and names the repositories; every public name is importable
 from here.
@@ -59,13 +62,9 @@ from typing import TypeVar
 from codepack.inputs.archives import ArchiveRepo, _archive_format, _discover_archive
 from codepack.inputs.aux import AUX_FILE_NAMES, AUX_MAX_BYTES, is_aux_file
 from codepack.inputs.base import InputError, RepoInput
-from codepack.inputs.folders import FolderRepo, _discover_folders
-from codepack.inputs.git import GitRepo, _discover_git
-from codepack.inputs.listing import Entries, Entry
-from codepack.inputs.paths import printable_path, printable_repo_name
-from codepack.inputs.records import _READERS as _READERS  # tests reset the reader cache
-from codepack.inputs.records import RecordPart, RecordsRepo
-from codepack.inputs.records_index import (
+from codepack.inputs.datasets import _READERS as _READERS  # tests reset the reader cache
+from codepack.inputs.datasets import RecordPart, RecordsRepo
+from codepack.inputs.datasets_index import (
     CONTENT_COLUMNS,
     PATH_COLUMNS,
     REPO_COLUMNS,
@@ -75,6 +74,11 @@ from codepack.inputs.records_index import (
     _records_stem,
     _RecordsIndex,
 )
+from codepack.inputs.folders import FolderRepo, _discover_folders
+from codepack.inputs.git import GitRepo, _discover_git
+from codepack.inputs.listing import Entries, Entry
+from codepack.inputs.memory import FilesRepo
+from codepack.inputs.paths import printable_path, printable_repo_name
 
 __all__ = [
     "AUX_FILE_NAMES",
@@ -85,6 +89,7 @@ __all__ = [
     "ArchiveRepo",
     "Entries",
     "Entry",
+    "FilesRepo",
     "FolderRepo",
     "GitRepo",
     "InputError",
@@ -101,7 +106,7 @@ T = TypeVar("T")
 
 
 def input_kind(path: str | Path, rev: str | None = None) -> str:
-    """``folder``, ``records``, ``archive`` or ``git``; rules in the module doc."""
+    """``folder``, ``records``, ``archive`` or ``git`` for a path; rules in the module doc."""
     path = Path(path).expanduser()
     if path.is_file():
         if _is_records_file(path.name, explicit=True):

@@ -1,9 +1,9 @@
 """``RepoInput``: the contract every repository input implements, folders included.
 
 A ``RepoInput`` is a name and a locator, never content, so it is cheap to pickle to worker
-processes; subclasses (``FolderRepo``, ``RecordsRepo``, ``ArchiveRepo``, ``GitRepo``) only say
-how to lay their repository out for the walker (``_listing``), and ``entries`` runs the one
-shared planner on that listing in whichever process calls it.
+processes; subclasses (``FolderRepo``, ``RecordsRepo``, ``ArchiveRepo``, ``GitRepo``,
+``FilesRepo``) say how to lay their repository out for the walker (``_listing``), and
+``entries`` runs the one shared planner on that listing in whichever process calls it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class RepoInput(ABC):
     @property
     @abstractmethod
     def kind(self) -> str:
-        """``folder``, ``records``, ``archive`` or ``git``."""
+        """``folder``, ``records``, ``archive``, ``git`` or ``memory``."""
 
     @property
     @abstractmethod

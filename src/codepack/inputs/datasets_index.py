@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from codepack.inputs.base import InputError
-from codepack.inputs.records import RecordPart
+from codepack.inputs.datasets import RecordPart
 from codepack.inputs.streams import (
     _COMPRESSION_SUFFIXES,
     _compression,
