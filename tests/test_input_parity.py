@@ -27,8 +27,9 @@ import pyarrow.parquet as pq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codepack import scan_files
 from codepack.config import ScanConfig
-from codepack.inputs import FolderRepo, RepoInput, discover_inputs
+from codepack.inputs import FilesRepo, FolderRepo, RepoInput, discover_inputs
 from codepack.records import SkippedFile, SkipReason
 from test_inputs import git, make_tar, make_zip
 
@@ -169,3 +170,25 @@ def test_a_link_into_git_metadata_is_refused_in_an_archive_too(tmp_path: Path) -
     skips = {e.path: e for e in entries if isinstance(e, SkippedFile)}
     assert skips["cfg.py"].reason is SkipReason.SYMLINK_OUTSIDE
     assert skips["cfg.py"].detail == "points into .git: .git/config"
+
+
+def test_in_memory_files_are_walked_like_the_same_rows_in_a_dataset(tmp_path: Path) -> None:
+    """``scan_files``/``pack_repo`` took every pair as given: a ``..`` path, a second copy of
+    a path and files under an ignored or vendored folder were all scanned. They are now walked
+    like the same rows read from a records file."""
+    rows = [("../escape.py", "x = 1\n"), ("a.py", "a = 1\n"), ("a.py", "a = 2\n"),
+            (".gitignore", "gen/\n"), ("gen/g.py", "g = 1\n"), ("node_modules/m.js", "m;\n"),
+            ("b.py", b"b = 1\n")]
+    table = [{"repo": "r", "path": path, "content": content if isinstance(content, str)
+              else content.decode()} for path, content in rows]
+    pq.write_table(pa.Table.from_pylist(table), tmp_path / "rows.parquet")
+    (dataset,) = discover_inputs([tmp_path / "rows.parquet"])
+    config = ScanConfig()
+    seen = _as_seen(FilesRepo("r", tuple(rows)), config)
+    assert [(p, why) for p, why, _ in seen] == [(p, why) for p, why, _ in _as_seen(dataset, config)]
+    scan = scan_files("r", rows)
+    assert [f.path for f in scan.files] == ["a.py", "b.py"]
+    assert scan.files[0].text == "a = 1\n"  # the first copy, as in a dataset
+    why = {s.path: s.reason for s in scan.skipped}
+    assert why["../escape.py"] is SkipReason.UNREADABLE  # unsafe path, never packed
+    assert why["gen"] is SkipReason.IGNORED and why["node_modules"] is SkipReason.VENDORED
