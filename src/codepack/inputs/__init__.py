@@ -59,7 +59,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from codepack.inputs.archives import ArchiveRepo, _archive_format, _discover_archive
+from codepack.inputs.archives import ArchiveRepo, archive_format, discover_archive
 from codepack.inputs.aux import AUX_FILE_NAMES, AUX_MAX_BYTES, is_aux_file
 from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.datasets import _READERS as _READERS  # tests reset the reader cache
@@ -69,13 +69,13 @@ from codepack.inputs.datasets_index import (
     PATH_COLUMNS,
     REPO_COLUMNS,
     RecordColumns,
-    _is_records_file,
-    _record_files,
-    _records_stem,
-    _RecordsIndex,
+    RecordsIndex,
+    is_records_file,
+    record_files,
+    records_stem,
 )
-from codepack.inputs.folders import FolderRepo, _discover_folders
-from codepack.inputs.git import GitRepo, _discover_git
+from codepack.inputs.folders import FolderRepo, discover_folders
+from codepack.inputs.git import GitRepo, discover_git
 from codepack.inputs.listing import Entries, Entry
 from codepack.inputs.memory import FilesRepo
 from codepack.inputs.paths import printable_path, printable_repo_name
@@ -109,15 +109,15 @@ def input_kind(path: str | Path, rev: str | None = None) -> str:
     """``folder``, ``records``, ``archive`` or ``git`` for a path; rules in the module doc."""
     path = Path(path).expanduser()
     if path.is_file():
-        if _is_records_file(path.name, explicit=True):
+        if is_records_file(path.name, explicit=True):
             return "records"
-        if _archive_format(path.name):
+        if archive_format(path.name):
             return "archive"
         raise InputError(f"unsupported input file (not Parquet, JSON Lines or an archive): {path}")
     if path.is_dir():
         if rev is not None:
             return "git"
-        return "records" if _record_files(path) and not (path / ".git").exists() else "folder"
+        return "records" if record_files(path) and not (path / ".git").exists() else "folder"
     raise InputError(f"input path does not exist: {path}")
 
 
@@ -138,7 +138,7 @@ def discover_inputs(
     """
     columns = _columns(records_columns)
     candidates: list[tuple[tuple[str, ...], RepoInput]] = []
-    records = _RecordsIndex(columns)
+    records = RecordsIndex(columns)
     seen: set[Path] = set()
     folder_roots: set[Path] = set()
     for raw in paths:
@@ -148,14 +148,14 @@ def discover_inputs(
             continue
         seen.add(path.resolve())
         if kind == "folder":
-            candidates.extend(_discover_folders(path, single_repo, folder_roots))
+            candidates.extend(discover_folders(path, single_repo, folder_roots))
         elif kind == "git":
-            candidates.extend(_discover_git(path, str(rev), single_repo))
+            candidates.extend(discover_git(path, str(rev), single_repo))
         elif kind == "archive":
-            candidates.extend(_discover_archive(path, single_repo))
+            candidates.extend(discover_archive(path, single_repo))
         else:
-            files = [path] if path.is_file() else _record_files(path)
-            single = _records_stem(path.name) if single_repo else None
+            files = [path] if path.is_file() else record_files(path)
+            single = records_stem(path.name) if single_repo else None
             for file in files:
                 records.add_file(file, path.name, single)
     for name, label, parts in records.repos():

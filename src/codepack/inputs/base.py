@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from codepack.config import ScanConfig
-from codepack.inputs.listing import Entries, _Listing
+from codepack.inputs.listing import Entries, Listing
 from codepack.inputs.walk import walk_entries
 
 
@@ -41,7 +41,7 @@ class RepoInput(ABC):
         """Where the repository comes from, for manifests and messages."""
 
     @abstractmethod
-    def _listing(self, config: ScanConfig) -> _Listing:
+    def _listing(self, config: ScanConfig) -> Listing:
         """The repository's tree and how to read it."""
 
     def entries(self, config: ScanConfig | None = None) -> Entries:

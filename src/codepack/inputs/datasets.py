@@ -26,14 +26,14 @@ import pyarrow.parquet as pq
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
 from codepack.inputs.listing import (
-    _Listing,
+    Listing,
 )
 from codepack.inputs.memory import rows_listing
 from codepack.inputs.streams import (
-    _compression,
-    _ForwardReader,
-    _GzipReader,
-    _PlainReader,
+    ForwardReader,
+    GzipReader,
+    PlainReader,
+    compression_of,
     json_object,
 )
 from codepack.records import SkippedFile, SkipReason
@@ -72,7 +72,7 @@ class RecordsRepo(RepoInput):
         shown = files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} files)"
         return f"records:{shown}#{self.name}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
+    def _listing(self, config: ScanConfig) -> Listing:
         skips: list[SkippedFile] = []
         return rows_listing(self._records(skips), skips)
 
@@ -150,13 +150,13 @@ _READERS: OrderedDict[tuple[str, tuple[int, int]], Any] = OrderedDict()
 _READER_CACHE_SIZE = 4
 
 
-def _reader(part: RecordPart) -> _PlainReader | _GzipReader | _ForwardReader:
+def _reader(part: RecordPart) -> PlainReader | GzipReader | ForwardReader:
     """A cached reader for a JSON Lines file: a gzip index is built once per process."""
     key = (part.file, part.signature)
     reader = _READERS.get(key)
     if reader is None:
-        compression = _compression(part.file)
-        kind = {"": _PlainReader, ".gz": _GzipReader}.get(compression, _ForwardReader)
+        compression = compression_of(part.file)
+        kind = {"": PlainReader, ".gz": GzipReader}.get(compression, ForwardReader)
         reader = _READERS[key] = kind(part.file)
         while len(_READERS) > _READER_CACHE_SIZE:
             _READERS.popitem(last=False)[1].close()

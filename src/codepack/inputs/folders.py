@@ -23,7 +23,7 @@ from pathlib import Path
 from codepack.config import ScanConfig
 from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.ignore import read_ignore_file
-from codepack.inputs.listing import _READ_CHUNK, Resolved, _Failed, _Listing, _Member, special_kind
+from codepack.inputs.listing import READ_CHUNK, Failed, Listing, Member, Resolved, special_kind
 from codepack.languages.registry import language_for_path
 from codepack.records import SkipReason
 
@@ -63,8 +63,8 @@ class FolderRepo(RepoInput):
     def locator(self) -> str:
         return f"folder:{self.root}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
-        return _Listing(FolderTree(self.root), _read_files)
+    def _listing(self, config: ScanConfig) -> Listing:
+        return Listing(FolderTree(self.root), _read_files)
 
 
 # --------------------------------------------------------------------------- the tree on disk
@@ -77,11 +77,11 @@ class FolderTree:
         self.root = Path(root)
         self.root_real = os.path.realpath(self.root)
 
-    def list_folder(self, folder: str) -> list[_Member]:
+    def list_folder(self, folder: str) -> list[Member]:
         with os.scandir(os.path.join(self.root_real, folder) if folder else self.root_real) as it:
             return [_member(folder, entry) for entry in it]
 
-    def ignore_lines(self, member: _Member) -> list[str]:
+    def ignore_lines(self, member: Member) -> list[str]:
         return read_ignore_file(str(member.key))
 
     def info_exclude(self) -> list[str] | None:
@@ -93,7 +93,7 @@ class FolderTree:
             return read_ignore_file(path)
         return None
 
-    def resolve(self, folder: str, link: _Member) -> Resolved:
+    def resolve(self, folder: str, link: Member) -> Resolved:
         path = str(link.key)
         try:
             mode = os.stat(path).st_mode
@@ -109,13 +109,13 @@ class FolderTree:
         rel = os.path.relpath(real, self.root_real)
         rel = "" if rel == "." else rel.replace(os.sep, "/")
         if stat.S_ISDIR(mode):
-            return Resolved("ok", _Member(rel, "dir"))
+            return Resolved("ok", Member(rel, "dir"))
         if stat.S_ISREG(mode):
-            return Resolved("ok", _Member(rel, "file", key=real, size=None))
-        return Resolved("ok", _Member(rel, "special", detail=f"{special_kind(mode)}"))
+            return Resolved("ok", Member(rel, "file", key=real, size=None))
+        return Resolved("ok", Member(rel, "special", detail=f"{special_kind(mode)}"))
 
 
-def _member(folder: str, entry: os.DirEntry[str]) -> _Member:
+def _member(folder: str, entry: os.DirEntry[str]) -> Member:
     path = f"{folder}/{entry.name}" if folder else entry.name
     try:
         if entry.is_symlink():
@@ -123,18 +123,18 @@ def _member(folder: str, entry: os.DirEntry[str]) -> _Member:
                 target = os.readlink(entry.path)
             except OSError:
                 target = "?"
-            return _Member(path, "symlink", key=entry.path, target=target)
+            return Member(path, "symlink", key=entry.path, target=target)
         if entry.is_dir(follow_symlinks=False):
-            return _Member(path, "dir")
+            return Member(path, "dir")
         if entry.is_file(follow_symlinks=False):
-            return _Member(path, "file", key=entry.path, size=None)
+            return Member(path, "file", key=entry.path, size=None)
     except OSError as exc:
-        return _Member(path, "unreadable", detail=f"cannot stat: {exc}")
+        return Member(path, "unreadable", detail=f"cannot stat: {exc}")
     try:
         kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
     except OSError:
         kind = "not a regular file"
-    return _Member(path, "special", detail=kind)
+    return Member(path, "special", detail=kind)
 
 
 def _inside(real: str, root_real: str) -> bool:
@@ -166,12 +166,12 @@ def _git_info_exclude(root: Path) -> Path | None:
 # --------------------------------------------------------------------------- reading
 
 
-def _read_files(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+def _read_files(keys: Sequence[Hashable], limit: int) -> Generator[bytes | Failed]:
     for key in keys:
         yield read_bounded(str(key), limit)
 
 
-def read_bounded(path: str, limit: int) -> bytes | _Failed:
+def read_bounded(path: str, limit: int) -> bytes | Failed:
     """At most ``limit + 1`` bytes of a regular file, or why they cannot be had.
 
     Opened non-blocking so a file that turned into a fifo after the listing cannot hang the
@@ -182,23 +182,23 @@ def read_bounded(path: str, limit: int) -> bytes | _Failed:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        return _Failed(f"cannot open: {exc.strerror or exc}")
+        return Failed(f"cannot open: {exc.strerror or exc}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return _Failed(special_kind(info.st_mode), SkipReason.SPECIAL_FILE)
+            return Failed(special_kind(info.st_mode), SkipReason.SPECIAL_FILE)
         if info.st_size > limit:
-            return _Failed(f"{info.st_size} bytes > max_file_bytes {limit}", SkipReason.TOO_LARGE)
+            return Failed(f"{info.st_size} bytes > max_file_bytes {limit}", SkipReason.TOO_LARGE)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, _READ_CHUNK))
+            chunk = os.read(fd, min(remaining, READ_CHUNK))
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
     except OSError as exc:
-        return _Failed(f"cannot read: {exc.strerror or exc}")
+        return Failed(f"cannot read: {exc.strerror or exc}")
     finally:
         os.close(fd)
     return b"".join(chunks)
@@ -207,7 +207,7 @@ def read_bounded(path: str, limit: int) -> bytes | _Failed:
 # --------------------------------------------------------------------------- discovery
 
 
-def _discover_folders(path: Path, single_repo: bool, seen: set[Path]
+def discover_folders(path: Path, single_repo: bool, seen: set[Path]
                       ) -> list[tuple[tuple[str, ...], FolderRepo]]:
     """The repositories of one input folder, with the names they may go by (shortest first).
 

@@ -3,7 +3,7 @@
 The planner (``walk``) sees a repository only through the ``Tree`` protocol: list a folder,
 resolve a link inside the repository, read an ignore file. A folder on disk implements it
 lazily with ``os.scandir`` (``folders.FolderTree``: an ignored ``node_modules`` is never
-listed); records, archives and git revisions list every ``_Member`` up front (file, folder,
+listed); records, archives and git revisions list every ``Member`` up front (file, folder,
 symlink, hard link, special) and ``MemberTree`` lays them out. Either way a ``Fetch`` function
 yields the bytes of files by key, bounded by a limit. Keeping this contract in one small module
 lets ``walk`` plan any input the same way and lets each input module depend on nothing but it.
@@ -27,12 +27,12 @@ from codepack.records import SkippedFile, SkipReason
 Entry = tuple[str, bytes] | SkippedFile
 Entries = tuple[Iterator[Entry], dict[str, str]]
 
-_LINK_TARGET_MAX_BYTES = 4096  # PATH_MAX: a longer "symlink" is not one
-_READ_CHUNK = 1024 * 1024
+LINK_TARGET_MAX_BYTES = 4096  # PATH_MAX: a longer "symlink" is not one
+READ_CHUNK = 1024 * 1024
 _MAX_LINK_HOPS = 40  # what Linux allows before ELOOP
 
 
-def _normalise(raw: str) -> tuple[str, str | None]:
+def normalise_path(raw: str) -> tuple[str, str | None]:
     """A member name as a clean relative posix path, or why it cannot be one.
 
     ``./`` and empty components go; an absolute path or any ``..`` component makes the member
@@ -59,12 +59,12 @@ def special_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _unsafe(raw: str, problem: str) -> SkippedFile:
+def unsafe_path_skip(raw: str, problem: str) -> SkippedFile:
     return SkippedFile(printable_path(raw), SkipReason.UNREADABLE, f"unsafe path ({problem})")
 
 
 @dataclass(frozen=True, slots=True)
-class _Member:
+class Member:
     """One entry of a repository as its container lists it (repo-relative path)."""
 
     path: str
@@ -82,17 +82,17 @@ class _Member:
 
 
 @dataclass(frozen=True, slots=True)
-class _Failed:
+class Failed:
     """A read that did not produce bytes, and the skip reason that says why."""
 
     detail: str
     reason: SkipReason = SkipReason.UNREADABLE
 
 
-Fetch = Callable[[Sequence[Hashable], int], Generator[bytes | _Failed, None, None]]
+Fetch = Callable[[Sequence[Hashable], int], Generator[bytes | Failed, None, None]]
 
 
-def _is_ignore_file(path: str) -> bool:
+def is_ignore_file(path: str) -> bool:
     return path == ".git/info/exclude" or PurePosixPath(path).name == ".gitignore"
 
 
@@ -106,22 +106,22 @@ class Resolved:
     ``unreadable`` (with ``detail``)."""
 
     status: str
-    node: _Member | None = None
+    node: Member | None = None
     detail: str = ""
 
 
 class Tree(Protocol):
     """A repository as the planner walks it; paths are repo-relative "real" paths."""
 
-    def list_folder(self, folder: str) -> list[_Member]:
+    def list_folder(self, folder: str) -> list[Member]:
         """The members directly inside ``folder`` ("" = root); OSError when it cannot be listed."""
         ...
 
-    def resolve(self, folder: str, link: _Member) -> Resolved:
+    def resolve(self, folder: str, link: Member) -> Resolved:
         """Follow a symlink (or hard link) member of ``folder`` without leaving the repository."""
         ...
 
-    def ignore_lines(self, member: _Member) -> list[str]:
+    def ignore_lines(self, member: Member) -> list[str]:
         """The lines of a ``.gitignore`` member; OSError when it cannot be read."""
         ...
 
@@ -133,9 +133,9 @@ class Tree(Protocol):
 class MemberTree:
     """Members listed up front (records, archives, git) indexed as a file system."""
 
-    def __init__(self, members: Iterable[_Member], ignore_texts: dict[Hashable, bytes]) -> None:
+    def __init__(self, members: Iterable[Member], ignore_texts: dict[Hashable, bytes]) -> None:
         self.ignore_texts = ignore_texts
-        self.nodes: dict[str, _Member] = {}
+        self.nodes: dict[str, Member] = {}
         self.replaced: list[str] = []  # paths of members a later one of the same path replaced
         explicit_dirs: set[str] = set()
         for member in members:  # a later member of the same path replaces an earlier one
@@ -160,20 +160,20 @@ class MemberTree:
             if path:
                 self.children.setdefault(_parent(path), []).append(path)
 
-    def _node(self, path: str) -> _Member:
-        return _Member(path, "dir") if path in self.dirs else self.nodes[path]
+    def _node(self, path: str) -> Member:
+        return Member(path, "dir") if path in self.dirs else self.nodes[path]
 
-    def list_folder(self, folder: str) -> list[_Member]:
+    def list_folder(self, folder: str) -> list[Member]:
         return [self._node(path) for path in self.children.get(folder, ())]
 
-    def ignore_lines(self, member: _Member) -> list[str]:
+    def ignore_lines(self, member: Member) -> list[str]:
         return ignore_lines(self.ignore_texts.get(member.key, b""))
 
     def info_exclude(self) -> list[str] | None:
         member = self.nodes.get(".git/info/exclude")
         return self.ignore_lines(member) if member is not None and member.kind == "file" else None
 
-    def resolve(self, folder: str, link: _Member) -> Resolved:
+    def resolve(self, folder: str, link: Member) -> Resolved:
         # a hard link names its target from the repository root
         status, path = self._follow("" if link.kind == "hardlink" else folder, link.target)
         return Resolved(status, self._node(path)) if status == "ok" else Resolved(status)
@@ -224,7 +224,7 @@ class MemberTree:
 
 
 @dataclass
-class _Listing:
+class Listing:
     """One repository as the planner sees it: its tree, how to get at the bytes, early skips.
 
     ``fetch(keys, limit)`` yields, in order, each key's bytes (at most ``limit + 1`` of them)
@@ -238,9 +238,9 @@ class _Listing:
     gitignore: bool = True
 
 
-def _member_listing(members: list[_Member], fetch: Fetch, skips: list[SkippedFile],
+def member_listing(members: list[Member], fetch: Fetch, skips: list[SkippedFile],
                     ignore_texts: dict[Hashable, bytes] | None = None,
-                    gitignore: bool = True) -> _Listing:
+                    gitignore: bool = True) -> Listing:
     """The listing of a container that lists every member up front.
 
     ``ignore_texts`` holds the bytes of ``.gitignore`` and ``.git/info/exclude`` members by
@@ -254,4 +254,4 @@ def _member_listing(members: list[_Member], fetch: Fetch, skips: list[SkippedFil
                     "than once; the last copy is kept")
         for path in tree.replaced
     )
-    return _Listing(tree, fetch, skips, gitignore)
+    return Listing(tree, fetch, skips, gitignore)

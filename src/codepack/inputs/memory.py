@@ -18,13 +18,13 @@ from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
 from codepack.inputs.ignore import IGNORE_FILE_MAX_BYTES
 from codepack.inputs.listing import (
-    _Failed,
-    _is_ignore_file,
-    _Listing,
-    _Member,
-    _member_listing,
-    _normalise,
-    _unsafe,
+    Failed,
+    Listing,
+    Member,
+    is_ignore_file,
+    member_listing,
+    normalise_path,
+    unsafe_path_skip,
 )
 from codepack.records import SkippedFile, SkipReason
 
@@ -47,18 +47,18 @@ class FilesRepo(RepoInput):
     def locator(self) -> str:
         return f"memory:{self.name}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
+    def _listing(self, config: ScanConfig) -> Listing:
         rows = ((path, content, f"item {i}") for i, (path, content) in enumerate(self.files))
         return rows_listing(rows, [])
 
 
-def rows_listing(rows: Iterable[tuple[Any, Any, str]], skips: list[SkippedFile]) -> _Listing:
+def rows_listing(rows: Iterable[tuple[Any, Any, str]], skips: list[SkippedFile]) -> Listing:
     """Members for ``(path, content, where)`` rows; ``where`` names a row in messages.
 
     ``skips`` may still grow while ``rows`` is consumed (a reader reports what it could not
     read there); the listing holds it with the skips found here.
     """
-    members: list[_Member] = []
+    members: list[Member] = []
     contents: list[bytes] = []
     ignore_texts: dict[Hashable, bytes] = {}
     seen: dict[str, str] = {}  # path -> where its kept (first) row is
@@ -66,9 +66,9 @@ def rows_listing(rows: Iterable[tuple[Any, Any, str]], skips: list[SkippedFile])
         if not isinstance(raw_path, str) or not raw_path:
             skips.append(SkippedFile(f"<{where}>", SkipReason.UNREADABLE, "no path"))
             continue
-        path, problem = _normalise(raw_path)
+        path, problem = normalise_path(raw_path)
         if problem is not None or not path:
-            skips.append(_unsafe(raw_path, problem or "empty path"))
+            skips.append(unsafe_path_skip(raw_path, problem or "empty path"))
             continue
         if path in seen:
             detail = f"duplicate record ({where}); the first one ({seen[path]}) is kept"
@@ -85,13 +85,13 @@ def rows_listing(rows: Iterable[tuple[Any, Any, str]], skips: list[SkippedFile])
             continue
         key = len(contents)
         contents.append(data)
-        members.append(_Member(path, "file", key=key, size=len(data)))
-        if _is_ignore_file(path):
+        members.append(Member(path, "file", key=key, size=len(data)))
+        if is_ignore_file(path):
             ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
 
-    def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+    def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | Failed]:
         for key in keys:
             data = contents[key]  # type: ignore[index]
             yield data if len(data) <= limit else data[: limit + 1]
 
-    return _member_listing(members, fetch, skips, ignore_texts)
+    return member_listing(members, fetch, skips, ignore_texts)

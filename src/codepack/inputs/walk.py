@@ -32,11 +32,11 @@ from codepack.inputs.ignore import IgnoreStack, PatternList
 from codepack.inputs.listing import (
     Entries,
     Entry,
+    Failed,
     Fetch,
+    Listing,
+    Member,
     Resolved,
-    _Failed,
-    _Listing,
-    _Member,
 )
 from codepack.inputs.paths import is_utf8_name, printable_path
 from codepack.records import SkippedFile, SkipReason
@@ -79,7 +79,7 @@ class _Frame:
     real: str  # folder of the tree the files come from (differs below a linked folder)
     rules: IgnoreStack
     chain: frozenset[str]  # real folders of this frame and its ancestors
-    members: Iterator[_Member]
+    members: Iterator[Member]
     bad_ignore_file: str | None = None  # why this folder's .gitignore could not be read
 
 
@@ -92,7 +92,7 @@ class _Plan:
 class _Planner:
     """One walk of one repository's tree; holds the state that makes link following terminate."""
 
-    def __init__(self, listing: _Listing, config: ScanConfig) -> None:
+    def __init__(self, listing: Listing, config: ScanConfig) -> None:
         self.tree = listing.tree
         self.config = config
         self.gitignore = listing.gitignore and config.respect_gitignore
@@ -146,13 +146,13 @@ class _Planner:
         members.sort(key=lambda member: self._sort_key(real, member))
         return _Frame(rel, real, rules, chain | {real}, iter(members), bad_ignore_file)
 
-    def _resolve(self, folder: str, link: _Member) -> Resolved:
+    def _resolve(self, folder: str, link: Member) -> Resolved:
         resolved = self.links.get(link.path)
         if resolved is None:
             resolved = self.links[link.path] = self.tree.resolve(folder, link)
         return resolved
 
-    def _sort_key(self, real: str, member: _Member) -> str:
+    def _sort_key(self, real: str, member: Member) -> str:
         """A folder sorts as ``name/`` (a link to one too): the walk comes out in path order,
         ``a.py`` ('.' < '/') before ``a/x.py``, exactly as comparing full paths would."""
         if member.kind == "dir":
@@ -163,7 +163,7 @@ class _Planner:
                 return member.name + "/"
         return member.name
 
-    def _visit(self, frame: _Frame, member: _Member) -> _Frame | None:
+    def _visit(self, frame: _Frame, member: Member) -> _Frame | None:
         name = member.name
         if name == ".git":
             return None
@@ -249,7 +249,7 @@ class _Planner:
             return "--include"
         return None
 
-    def _add_file(self, rel: str, node: _Member) -> None:
+    def _add_file(self, rel: str, node: Member) -> None:
         # resolvers read aux files even when --include/--exclude leave them out of packing
         if is_aux_file(rel) and (node.size is None or node.size <= AUX_MAX_BYTES):
             self.aux.append(_Read(rel, node.key, node.size))
@@ -272,11 +272,11 @@ class _Planner:
         self.items.append(skip)
 
 
-def walk_entries(listing: _Listing, config: ScanConfig) -> Entries:
+def walk_entries(listing: Listing, config: ScanConfig) -> Entries:
     """Plan a listing, read its aux files now and its files lazily, in path order."""
     plan = _Planner(listing, config).plan()
     wanted = Counter(item.key for item in plan.items if isinstance(item, _Read))
-    cache: dict[Hashable, bytes | _Failed] = {}
+    cache: dict[Hashable, bytes | Failed] = {}
     aux: dict[str, str] = {}
     aux_keys = list(dict.fromkeys(read.key for read in plan.aux))
     by_key = dict(zip(aux_keys, listing.fetch(aux_keys, AUX_MAX_BYTES), strict=False))
@@ -293,7 +293,7 @@ def walk_entries(listing: _Listing, config: ScanConfig) -> Entries:
     return _emit(plan.items, listing.fetch, cache, wanted, config.max_file_bytes), aux
 
 
-def _emit(items: list[SkippedFile | _Read], fetch: Fetch, cache: dict[Hashable, bytes | _Failed],
+def _emit(items: list[SkippedFile | _Read], fetch: Fetch, cache: dict[Hashable, bytes | Failed],
           uses: Counter[Hashable], max_bytes: int) -> Iterator[Entry]:
     # each key is fetched once, in order of first use; bytes shared by several paths (a file
     # and links to it) stay cached until their last use
@@ -306,12 +306,12 @@ def _emit(items: list[SkippedFile | _Read], fetch: Fetch, cache: dict[Hashable, 
                 yield item
                 continue
             if item.key not in cache:
-                cache[item.key] = next(stream, _Failed("the container ended early"))
+                cache[item.key] = next(stream, Failed("the container ended early"))
             data = cache[item.key]
             uses[item.key] -= 1
             if uses[item.key] <= 0:
                 del cache[item.key]
-            if isinstance(data, _Failed):
+            if isinstance(data, Failed):
                 yield SkippedFile(item.path, data.reason, data.detail)
             elif len(data) > max_bytes:
                 yield too_large(item.path, len(data), max_bytes, grew=True)
