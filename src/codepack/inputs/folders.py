@@ -23,7 +23,15 @@ from pathlib import Path
 from codepack.config import ScanConfig
 from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.ignore import read_ignore_file
-from codepack.inputs.listing import READ_CHUNK, Failed, Listing, Member, Resolved, special_kind
+from codepack.inputs.listing import (
+    READ_CHUNK,
+    Failed,
+    Listing,
+    Member,
+    Resolved,
+    special_kind,
+    too_large_detail,
+)
 from codepack.languages.registry import language_for_path
 from codepack.records import SkipReason
 
@@ -188,7 +196,7 @@ def read_bounded(path: str, limit: int) -> bytes | Failed:
         if not stat.S_ISREG(info.st_mode):
             return Failed(special_kind(info.st_mode), SkipReason.SPECIAL_FILE)
         if info.st_size > limit:
-            return Failed(f"{info.st_size} bytes > max_file_bytes {limit}", SkipReason.TOO_LARGE)
+            return Failed(too_large_detail(info.st_size, limit), SkipReason.TOO_LARGE)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:

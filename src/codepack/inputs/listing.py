@@ -96,6 +96,11 @@ def is_ignore_file(path: str) -> bool:
     return path == ".git/info/exclude" or PurePosixPath(path).name == ".gitignore"
 
 
+def too_large_detail(size: int, max_bytes: int) -> str:
+    """How a TOO_LARGE skip reads, whichever input kind measured the size."""
+    return f"{size} bytes > max_file_bytes {max_bytes}"
+
+
 def _parent(path: str) -> str:
     return path.rpartition("/")[0]
 

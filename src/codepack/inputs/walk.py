@@ -37,6 +37,7 @@ from codepack.inputs.listing import (
     Listing,
     Member,
     Resolved,
+    too_large_detail,
 )
 from codepack.inputs.paths import is_utf8_name, printable_path
 from codepack.records import SkippedFile, SkipReason
@@ -51,7 +52,7 @@ def too_large(path: str, size: int, max_bytes: int, grew: bool = False) -> Skipp
     if grew:
         detail = f"more than max_file_bytes {max_bytes} bytes (grew after it was listed)"
     else:
-        detail = f"{size} bytes > max_file_bytes {max_bytes}"
+        detail = too_large_detail(size, max_bytes)
     return SkippedFile(path, SkipReason.TOO_LARGE, detail)
 
 
