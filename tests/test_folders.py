@@ -446,7 +446,7 @@ def test_real_permissions(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- reading
 
 
-def test_read_file_bytes_size_limit(tmp_path: Path) -> None:
+def test_read_bounded_size_limit(tmp_path: Path) -> None:
     limit = 4096
     (tmp_path / "big.py").write_bytes(b"x" * (limit + 1))
     (tmp_path / "fits.py").write_bytes(b"y" * limit)
