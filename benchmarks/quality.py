@@ -25,9 +25,9 @@ from pathlib import Path
 
 from codepack.config import PackConfig
 from codepack.examples import build_examples
+from codepack.inputs import discover_inputs as discover_repos
 from codepack.pairing import pair_tests
 from codepack.pipeline import _counter, earlier_dependencies, place_files, scan_repo
-from codepack.sources import discover_repos
 
 args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
 

@@ -30,9 +30,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from codepack.classify import classify_path
 from codepack.config import ScanConfig
-from codepack.sources import FoundFile, walk_repo
+from codepack.inputs import FolderRepo
+from codepack.records import SkippedFile
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synth
@@ -49,12 +49,10 @@ def floor(root: Path, out: Path, single: bool) -> tuple[float, int]:
     config = ScanConfig()
     for repo in repos:
         parts = []
-        for item in walk_repo(repo, config):
-            if isinstance(item, FoundFile) and classify_path(item.path, config) is None:
-                try:
-                    parts.append(item.abs_path.read_bytes())
-                except OSError:
-                    continue
+        entries, _ = FolderRepo(repo.name, repo).entries(config)
+        for item in entries:  # the files the walk reads: listed, not ruled out by name
+            if not isinstance(item, SkippedFile):
+                parts.append(item[1])
         names.append(repo.name)
         texts.append(b"".join(parts))
         total += len(texts[-1])

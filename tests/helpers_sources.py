@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from codepack.records import SkippedFile
+from codepack.config import ScanConfig
+from codepack.inputs import FolderRepo
+from codepack.records import SkippedFile, SkipReason
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "repos"
 GIT = shutil.which("git")
@@ -73,3 +76,32 @@ def ignored_files(root: Path, skipped: Iterable[SkippedFile]) -> set[str]:
         else:
             covered.add(skip.path)
     return covered
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file the walk accepted: read (``data``), or left for the scanner's verdict by name or
+    size (``data`` None). What git would list, whatever codepack later thinks of it."""
+
+    path: str
+    data: bytes | None
+
+
+# The reasons that mean "the walk did not accept this path" (as opposed to a verdict on a file)
+WALK_REASONS = frozenset({
+    SkipReason.IGNORED, SkipReason.VENDORED, SkipReason.SYMLINK_BROKEN, SkipReason.SYMLINK_LOOP,
+    SkipReason.SYMLINK_OUTSIDE, SkipReason.SPECIAL_FILE, SkipReason.UNREADABLE,
+    SkipReason.NOT_UTF8,
+})
+
+
+def walk(root: Path, config: ScanConfig) -> list[Found | SkippedFile]:
+    """A folder's entries, with files decided by name or size shown as ``Found``."""
+    entries, _ = FolderRepo(root.name, root).entries(config)
+    items: list[Found | SkippedFile] = []
+    for entry in entries:
+        if isinstance(entry, SkippedFile):
+            items.append(entry if entry.reason in WALK_REASONS else Found(entry.path, None))
+        else:
+            items.append(Found(*entry))
+    return items

@@ -23,7 +23,8 @@ import pytest
 
 import codepack
 from codepack.inputs import discover_inputs
-from codepack.sources import discover_repos, printable_path
+from codepack.inputs import discover_inputs as discover_repos
+from codepack.inputs.paths import printable_path
 
 BAD = os.fsdecode(b"bad\xff")  # a name the OS hands over surrogate-escaped
 

@@ -14,9 +14,9 @@ from codepack.classify import (
     minified_reason,
 )
 from codepack.config import QualityConfig, ScanConfig
+from codepack.inputs import FolderRepo
 from codepack.languages.registry import BY_NAME, language_names
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import read_file_bytes, walk_repo
 from helpers_sources import FIXTURES
 
 SCAN = ScanConfig()
@@ -216,14 +216,14 @@ def test_classify_path_decides_the_same_as_classify(path: str, data: bytes) -> N
 def test_bad_input_fixture_reasons() -> None:
     """Every trap in fixtures/repos/bad-input gets the reason its README promises."""
     outcome: dict[str, str] = {}
-    for item in walk_repo(FIXTURES / "bad-input", SCAN):
+    entries, _ = FolderRepo("bad-input", FIXTURES / "bad-input").entries(SCAN)
+    for item in entries:
         if isinstance(item, SkippedFile):
             outcome[item.path] = item.reason.value
             continue
-        data = read_file_bytes(item, SCAN.max_file_bytes)
-        assert isinstance(data, bytes)
-        decided = classify(item.path, data, SCAN, QUALITY)
-        outcome[item.path] = decided.reason.value if isinstance(decided, SkippedFile) else "kept"
+        path, data = item
+        decided = classify(path, data, SCAN, QUALITY)
+        outcome[path] = decided.reason.value if isinstance(decided, SkippedFile) else "kept"
     assert outcome == {
         ".gitignore": "not_code",
         "README.md": "not_code",

@@ -15,8 +15,9 @@ import pytest
 
 from codepack.config import ExampleConfig, ScanConfig
 from codepack.formats import get_format
+from codepack.inputs import discover_inputs
 from codepack.reassemble import reassemble
-from codepack.sources import discover_repos, walk_repo
+from codepack.records import SkippedFile
 from codepack.writer import EXAMPLE_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +70,10 @@ def test_every_file_is_packed_once_or_skipped_with_a_reason(packed: Path) -> Non
     assert all(count == 1 for count in packed_paths.values())
     skipped = {(d["repo"], d["path"]) for d in dropped(packed) if d["reason"] != "redacted"}
     assert not set(packed_paths) & skipped
-    for source in discover_repos([FIXTURES]):
-        for item in walk_repo(source.root, ScanConfig()):
-            key = (source.name, item.path)
+    for source in discover_inputs([FIXTURES]):
+        entries, _ = source.entries(ScanConfig())
+        for item in entries:
+            key = (source.name, item.path if isinstance(item, SkippedFile) else item[0])
             assert key in packed_paths or key in skipped, f"{key} neither packed nor skipped"
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from codepack.config import ScanConfig
-from codepack.inputs import discover_inputs
+from codepack.inputs import FolderRepo, discover_inputs
 from codepack.records import SkippedFile
-from codepack.sources import read_file_bytes, walk_repo
 from test_inputs import git, make_tar, make_zip, write_tree
 
 FILES = {
@@ -46,11 +45,8 @@ def _as_seen(entries) -> list[tuple[str, str, str]]:
 
 
 def _folder(root: Path, config: ScanConfig) -> list[tuple[str, str, str]]:
-    items = []
-    for found in walk_repo(root, config):
-        data = found if isinstance(found, SkippedFile) else read_file_bytes(found, 1 << 20)
-        items.append(data if isinstance(data, SkippedFile) else (found.path, data))
-    return _as_seen(items)
+    entries, _ = FolderRepo("repo", root).entries(config)
+    return _as_seen(entries)
 
 
 @pytest.fixture(scope="module")

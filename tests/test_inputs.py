@@ -30,14 +30,15 @@ from codepack import inputs
 from codepack.config import ScanConfig
 from codepack.inputs import (
     ArchiveRepo,
+    FolderRepo,
     GitRepo,
+    InputError,
     RecordColumns,
     RecordsRepo,
     discover_inputs,
     input_kind,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import InputError, read_file_bytes, walk_repo
 
 DEMO: dict[str, str] = {
     "pkg/__init__.py": "",
@@ -115,13 +116,9 @@ def skips(entries) -> dict[str, SkippedFile]:
 
 
 def folder_view(root: Path, config: ScanConfig) -> list[tuple[str, str]]:
-    """What sources.py yields for the same repository as a folder, in the same terms."""
-    items: list = []
-    for found in walk_repo(root, config):
-        data = found if isinstance(found, SkippedFile) else read_file_bytes(
-            found, config.max_file_bytes)
-        items.append(data if isinstance(data, SkippedFile) else (found.path, data))
-    return sorted(view(items))
+    """What the same repository gives as a folder, in the same terms."""
+    entries, _ = FolderRepo(root.name, root).entries(config)
+    return sorted(view(entries))
 
 
 def git(repo: Path, *args: str) -> str:
@@ -170,7 +167,8 @@ def test_archive_matches_the_folder_walk(demo: Path, tmp_path: Path, kind: str) 
     reasons = skips(entries)
     assert reasons["build"].reason is SkipReason.IGNORED
     assert reasons["debug.log"].reason is SkipReason.IGNORED
-    assert "keep.log" in got  # re-included by a negation
+    # re-included by a negation, then judged by its name like every other file
+    assert reasons["keep.log"].reason is SkipReason.NOT_CODE
     assert reasons["docs/guide.md"].reason is SkipReason.IGNORED  # nested .gitignore
     assert reasons["node_modules"].reason is SkipReason.VENDORED
 
@@ -190,7 +188,8 @@ def test_archive_without_gitignore(demo: Path, tmp_path: Path) -> None:
     archive = make_tar(tmp_path / "demo.tgz", demo, "demo")
     config = ScanConfig(respect_gitignore=False)
     entries, _ = collect(discover_inputs([archive])[0], config)
-    assert "build/out.py" in reads(entries) and "debug.log" in reads(entries)
+    assert "build/out.py" in reads(entries)
+    assert skips(entries)["debug.log"].reason is SkipReason.NOT_CODE  # not IGNORED
 
 
 def test_archive_layouts(tmp_path: Path) -> None:
@@ -476,7 +475,8 @@ def test_parquet_groups_scattered_rows_across_files(tmp_path: Path) -> None:
     assert "(part-0.parquet row 1) is kept" in why["pkg/a.py"].detail  # ... and the kept one
     assert why["none.py"].reason is SkipReason.UNREADABLE
     assert why["<part-1.parquet row 2>"].detail == "no path"
-    assert reads(beta) == {"b.py": b"b = 1\n", "lib/c.py": b"c = 1\n", "package.json": b"{}\n"}
+    assert reads(beta) == {"b.py": b"b = 1\n", "lib/c.py": b"c = 1\n"}
+    assert skips(beta)["package.json"].reason is SkipReason.NOT_CODE  # decided by its name
     assert collect(repos[1])[1] == {"package.json": "{}\n"}
     assert [p for p, _ in view(alpha)] == sorted(p for p, _ in view(alpha))
 
@@ -601,9 +601,8 @@ def test_unique_names_across_kinds(demo: Path, git_repo: Path, tmp_path: Path) -
 
 
 def test_input_kind_rules(tmp_path: Path, demo: Path) -> None:
-    assert input_kind(demo) is None  # a plain folder is sources.py's
-    with pytest.raises(InputError, match="folder of repositories"):
-        discover_inputs([demo])
+    assert input_kind(demo) == "folder"
+    assert all(isinstance(repo, FolderRepo) for repo in discover_inputs([demo]))
     odd = tmp_path / "notes.txt"
     odd.write_text("x")
     with pytest.raises(InputError, match="unsupported input file"):

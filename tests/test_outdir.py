@@ -202,8 +202,8 @@ def test_planted_and_corrupt_work_files_are_recomputed(repos: Path, tmp_path: Pa
 
 
 def test_a_work_file_from_disk_is_data(repos: Path, tmp_path: Path) -> None:
+    from codepack.inputs import discover_inputs as discover_repos
     from codepack.pipeline import scan_repo
-    from codepack.sources import discover_repos
     from codepack.workfiles import WorkFileError, write_scan
 
     scan = scan_repo(discover_repos([repos])[0], CONFIG)

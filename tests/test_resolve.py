@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codepack.inputs import AUX_FILE_NAMES
 from codepack.languages.extract import extract_declarations, extract_imports
 from codepack.languages.registry import language_for_path
 from codepack.records import Edge, ImportRef, Resolution
@@ -20,7 +21,6 @@ from codepack.resolve import resolution_stats, resolve_repo
 from codepack.resolvers.base import PathIndex, in_test_tree, normalize
 from codepack.resolvers.configs import go_module_path, load_json, load_toml
 from codepack.resolvers.golang import GO_MAX_TARGETS
-from codepack.sources import AUX_FILE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "repos"

@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from codepack.config import ScanConfig
+from codepack.inputs.ignore import PatternList, ignore_lines
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import FoundFile, _Patterns, ignore_lines, walk_repo
 from codepack.wildmatch import Glob
-from helpers_sources import GIT, git_files, git_init, ignored_files, make_tree
+from helpers_sources import GIT, Found, git_files, git_init, ignored_files, make_tree
+from helpers_sources import walk as walk_folder
 
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 NO_VENDOR = ScanConfig(vendored_dirs=())
@@ -35,13 +36,13 @@ PATHOLOGICAL = [
 ]
 
 
-def walk(root: Path) -> list[FoundFile | SkippedFile]:
-    return list(walk_repo(root, NO_VENDOR))
+def walk(root: Path) -> list[Found | SkippedFile]:
+    return walk_folder(root, NO_VENDOR)
 
 
 def agrees_with_git(root: Path) -> None:
     items = walk(root)
-    found = {item.path for item in items if isinstance(item, FoundFile)}
+    found = {item.path for item in items if isinstance(item, Found)}
     ignored = [i for i in items if isinstance(i, SkippedFile) and i.reason is SkipReason.IGNORED]
     assert found == git_files(root, ignored=False)
     assert ignored_files(root, ignored) == git_files(root, ignored=True)
@@ -49,7 +50,7 @@ def agrees_with_git(root: Path) -> None:
 
 @pytest.mark.parametrize(("pattern", "path"), PATHOLOGICAL)
 def test_pathological_patterns_match_in_bounded_time(pattern: str, path: str) -> None:
-    patterns = _Patterns.parse("", [pattern, "!" + pattern, pattern + "/"])
+    patterns = PatternList.parse("", [pattern, "!" + pattern, pattern + "/"])
     start = time.perf_counter()
     for is_dir in (False, True):
         patterns.verdict(path, is_dir)
@@ -61,8 +62,8 @@ def test_reported_gitignore_line_does_not_hang_a_walk(tmp_path: Path) -> None:
     """The 26-byte line from the report: git answers in milliseconds; so must the walk."""
     make_tree(tmp_path, {".gitignore": "*" * 24 + "x\n", "a" * 40 + ".py": "", "src/x": ""})
     script = (
-        "import sys; from codepack.sources import walk_repo; from codepack.config import "
-        "ScanConfig; print(len(list(walk_repo(sys.argv[1], ScanConfig()))))"
+        "import sys; from codepack.inputs import FolderRepo; from codepack.config import "
+        "ScanConfig; print(len(list(FolderRepo('r', sys.argv[1]).entries(ScanConfig())[0])))"
     )
     # a subprocess, so that the old exponential matcher fails the test instead of hanging it
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], timeout=30,
@@ -145,11 +146,11 @@ def test_random_gitignore_lines_agree_with_git(tree: set[str], rules: list[str])
         agrees_with_git(root)
         for rule in rules:
             start = time.perf_counter()
-            _Patterns.parse("", [rule]).verdict("/".join(sorted(files)), is_dir=False)
+            PatternList.parse("", [rule]).verdict("/".join(sorted(files)), is_dir=False)
             assert time.perf_counter() - start < 0.1
 
 
 def test_pattern_with_a_lone_surrogate_is_not_fatal() -> None:
-    patterns = _Patterns.parse("", ["a\ud800*", "*.py"])
+    patterns = PatternList.parse("", ["a\ud800*", "*.py"])
     assert patterns.verdict("x.py", is_dir=False) is True
     assert patterns.verdict("a.txt", is_dir=False) is None

@@ -9,7 +9,6 @@ the whole corpus). ``deps`` and ``explain`` are the library side of ``codepack d
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,15 +16,14 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
+from codepack.inputs import FilesRepo, discover_inputs
 from codepack.pipeline import (
     RepoResult,
     pack_scan,
-    scan_entries,
     scan_repo,
 )
 from codepack.records import Drop, Example, RepoScan
 from codepack.resolve import resolve
-from codepack.sources import discover_repos, is_aux_file
 
 
 def scan_files(
@@ -36,20 +34,16 @@ def scan_files(
 ) -> RepoScan:
     """Scan in-memory files of one repository (``(path, text or bytes)`` pairs).
 
-    Resolver config files (``go.mod``, ``tsconfig.json``, ...) may be passed among the files:
-    they are picked out into ``aux`` as the folder walker does.
+    The files are walked like any other input (``inputs.FilesRepo``): ``.gitignore`` files
+    among them, vendored folders, ``--include``/``--exclude``, unsafe and duplicate paths are
+    decided as they would be for the same files in a folder or a dataset. Resolver config files
+    (``go.mod``, ``tsconfig.json``, ...) among the files are picked out into ``aux``, on top of
+    any ``aux`` given.
     """
     config = config or PackConfig()
-    aux = dict(aux or {})
-    entries: list[tuple[str, bytes]] = []
-    for path, content in files:
-        data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        if is_aux_file(path):
-            with contextlib.suppress(UnicodeDecodeError):  # a broken config file is no config
-                aux[path] = data.decode("utf-8-sig")
-        entries.append((path, data))
-    entries.sort(key=lambda e: e[0])
-    return scan_entries(name, entries, config, aux)
+    scan = scan_repo(FilesRepo(name, tuple(files)), config)
+    scan.aux = {**(aux or {}), **scan.aux}
+    return scan
 
 
 def pack_repo_result(
@@ -84,7 +78,7 @@ def pack_repo(
 
 
 def _single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
-    (source,) = discover_repos([path], single_repo=True)
+    (source,) = discover_inputs([path], single_repo=True)
     no_dedup = replace(config, hygiene=config.hygiene.without_dedup())
     return scan_repo(source, no_dedup)
 
@@ -146,6 +140,6 @@ def explain(
     from codepack.explain import explain_repo
 
     config = config or PackConfig()
-    (source,) = discover_repos([path], single_repo=True)
+    (source,) = discover_inputs([path], single_repo=True)
     scan = scan_repo(source, config)
     return explain_repo(scan, config, graph_out=graph_out, drops=in_repo_drops(scan, config))

@@ -24,17 +24,17 @@ import stat
 from pathlib import Path
 
 from codepack.inputs.archives import ArchiveRepo
+from codepack.inputs.datasets import RecordsRepo
+from codepack.inputs.folders import FolderRepo
 from codepack.inputs.git import GitRepo
-from codepack.inputs.records import RecordsRepo
-from codepack.sources import RepoSource
 
-Source = RepoSource | ArchiveRepo | GitRepo | RecordsRepo
+Source = FolderRepo | ArchiveRepo | GitRepo | RecordsRepo
 
 
 def fingerprint(source: object) -> str:
     """A short hex digest that changes whenever the repository's input changes."""
     digest = hashlib.sha256()
-    if isinstance(source, RepoSource):
+    if isinstance(source, FolderRepo):
         _folder(digest, source.root)
     elif isinstance(source, GitRepo):
         digest.update(f"git\0{source.commit}".encode())

@@ -4,7 +4,7 @@
 repos ──scan──► RepoScan ──dedup (global)──► drops ──pack──► examples ──write──► Parquet
 ```
 
-* ``scan_entries`` / ``scan_repo`` (per repository): read, classify, filter (quality,
+* ``scan_repo`` (per repository, any input kind): read, classify, filter (quality,
   decontamination, secrets), extract imports and declarations.
 * ``dedup.plan_dedup`` (global): exact and near duplicates across every repository.
 * ``pack_scan`` (per repository): resolve imports, order files, pair tests, cut examples, FIM.
@@ -40,7 +40,6 @@ from codepack.records import (
     SourceFile,
 )
 from codepack.resolve import resolve
-from codepack.sources import RepoSource, read_file_bytes, scan_tree
 from codepack.tokens import TokenCounter, load_counter
 
 # The stage that removed a file, by skip reason: the `stage` column of dropped.parquet.
@@ -86,7 +85,7 @@ def _decontaminator(sources: tuple[str, ...], column: str | None, ngram: int):
 # scan
 
 
-def scan_entries(
+def _scan_entries(
     name: str,
     entries: Iterable[tuple[str, bytes] | SkippedFile],
     config: PackConfig,
@@ -168,32 +167,10 @@ def _hygiene_skip(
     return None
 
 
-def folder_entries(source: RepoSource, config: PackConfig):
-    """The entries of a repository folder, and its resolver config files."""
-    tree = scan_tree(source.root, config.scan)
-
-    def entries() -> Iterable[tuple[str, bytes] | SkippedFile]:
-        for item in tree.files:
-            if isinstance(item, SkippedFile):
-                yield item
-                continue
-            by_name = classify.classify_path(item.path, config.scan)
-            if by_name is not None:  # images, docs, lock files: decided without reading
-                yield by_name
-                continue
-            data = read_file_bytes(item, config.scan.max_file_bytes)
-            yield data if isinstance(data, SkippedFile) else (item.path, data)
-
-    return entries(), tree.aux
-
-
-def scan_repo(source: RepoSource | RepoInput, config: PackConfig) -> RepoScan:
-    """Scan one repository: a folder, or a records/archive/git input."""
-    if isinstance(source, RepoSource):
-        entries, aux = folder_entries(source, config)
-    else:
-        entries, aux = source.entries(config.scan)
-    return scan_entries(source.name, entries, config, aux)
+def scan_repo(source: RepoInput, config: PackConfig) -> RepoScan:
+    """Scan one repository of any input kind (folder, records, archive, git revision)."""
+    entries, aux = source.entries(config.scan)
+    return _scan_entries(source.name, entries, config, aux)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,9 +323,7 @@ def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Dr
 
 __all__ = [
     "RepoResult",
-    "folder_entries",
     "pack_scan",
     "place_files",
-    "scan_entries",
     "scan_repo",
 ]

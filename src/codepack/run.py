@@ -24,6 +24,7 @@ from codepack.config import PackConfig, check_input_options
 from codepack.counters import merge_stats, sorted_stats
 from codepack.executors.local import LocalExecutor
 from codepack.fingerprint import fingerprint
+from codepack.inputs import RepoInput, discover_inputs
 from codepack.outdir import (
     OutputError,
     check_apart,
@@ -50,7 +51,6 @@ from codepack.pipeline import (
 )
 from codepack.records import Drop
 from codepack.remote import RemoteOutput, is_uri, not_empty_message
-from codepack.sources import InputError, discover_repos
 from codepack.workfiles import (
     WorkFileError,
     read_dedup_records,
@@ -71,7 +71,6 @@ SCAN_AHEAD = 256
 PACK_AHEAD = 32
 
 ProgressFn = Callable[[str, int, int, str], None]
-Source = Any  # a RepoSource (folder) or an inputs.RepoInput (records, archive, git revision)
 Executor = Any  # LocalExecutor or executors.ray.RayExecutor: map_ordered, plan_dedup, close
 
 
@@ -90,7 +89,7 @@ class RunSummary:
 @dataclass(frozen=True)
 class _Task:
     index: int
-    source: Source
+    source: RepoInput
     config: PackConfig
     work: str | None  # work folder for spilled scans (two-pass dedup), None for one pass
     drops: tuple[tuple[str, Drop], ...] = ()
@@ -134,7 +133,7 @@ def _pack_task(task: _Task) -> RepoResult:
     return pack_scan(scan, task.config, dict(task.drops), index=task.index)
 
 
-def _run_identity(sources: Sequence[Source], config: PackConfig) -> dict[str, Any]:
+def _run_identity(sources: Sequence[RepoInput], config: PackConfig) -> dict[str, Any]:
     """What a resumed run must share with the interrupted one: version, options, and every
     repository's name and input fingerprint."""
     return {
@@ -210,8 +209,8 @@ def pack(
 
     check_input_options([input_kind(Path(p), rev) for p in paths], rev=rev,
                         records_columns=records_columns, scan=config.scan)
-    sources = discover_all(paths, single_repo=single_repo, rev=rev,
-                           records_columns=records_columns)
+    sources = discover_inputs(paths, single_repo=single_repo, rev=rev,
+                              records_columns=records_columns)
     target = RemoteOutput(str(out)) if is_uri(out) else None
     runner = make_executor(executor, workers, ray_address)
     try:
@@ -246,31 +245,8 @@ def _no_progress(stage: str, done: int, total: int, repo: str) -> None:
     """Progress callback that shows nothing (library use)."""
 
 
-def discover_all(
-    paths: Sequence[str | Path],
-    *,
-    single_repo: bool = False,
-    rev: str | None = None,
-    records_columns: str | None = None,
-) -> list[Source]:
-    """Every repository the input paths name, of any kind, sorted by a unique name."""
-    from codepack.inputs import discover_inputs, input_kind
-
-    folders = [p for p in paths if input_kind(Path(p), rev) is None]
-    others = [p for p in paths if input_kind(Path(p), rev) is not None]
-    found: list[Source] = list(discover_repos(folders, single_repo=single_repo)) if folders else []
-    if others:
-        found.extend(discover_inputs(others, rev=rev, records_columns=records_columns,
-                                     single_repo=single_repo))
-    names = [s.name for s in found]
-    clashes = sorted({n for n in names if names.count(n) > 1})
-    if clashes:
-        raise InputError(f"two inputs give repositories of the same name: {', '.join(clashes)}")
-    return sorted(found, key=lambda s: s.name)
-
-
 def _pack(
-    sources: list[Source],
+    sources: list[RepoInput],
     paths: Sequence[str | Path],
     out: Path,
     config: PackConfig,

@@ -21,7 +21,7 @@ def deps_command(
 
     So you can see why two files are (not) connected."""
     from codepack.api import deps
-    from codepack.sources import InputError
+    from codepack.inputs import InputError
 
     try:
         report = deps(repo)

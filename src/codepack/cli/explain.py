@@ -38,7 +38,7 @@ def explain_command(
     from dataclasses import replace
 
     from codepack.api import explain
-    from codepack.sources import InputError
+    from codepack.inputs import InputError
 
     if order is not None and order not in ("dependency", "alphabetical", "random"):
         fail("--order must be one of dependency, alphabetical, random")

@@ -167,8 +167,8 @@ def pack_command(
 ) -> None:
     """Pack repositories into training examples, written as Parquet shards to --out."""
     from codepack.formats import FormatError
+    from codepack.inputs import InputError
     from codepack.run import OutputError, pack
-    from codepack.sources import InputError
 
     unknown = sorted(set(lang) - set(language_names()))
     if unknown:

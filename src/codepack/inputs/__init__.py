@@ -1,11 +1,15 @@
-"""Repositories that are not plain folders: dataset records, archives and git revisions.
+"""Every kind of repository input: folders, dataset records, archives and git revisions.
 
-Folders are ``sources.py``'s job. This package turns three other kinds of input into what the
-pipeline scans: per repository, entries in sorted path order — ``(path, bytes)`` for files to
-judge and ``SkippedFile`` for files decided before reading — plus the text of the resolver
-config files (``aux``).
+This package turns each input into what the pipeline scans: per repository, entries in sorted
+path order — ``(path, bytes)`` for files to judge and ``SkippedFile`` for files decided before
+reading — plus the text of the resolver config files (``aux``), all through one call,
+``RepoInput.entries``.
 
 Kinds and detection (``input_kind``):
+
+* **folder** — a folder holding ``.git`` (folder or file) is one repository, as is any folder
+  with ``single_repo``; any other folder is a folder of repositories, each visible immediate
+  subfolder one repository (a warning names top-level files that suggest ``--single-repo``).
 
 * **records** — a ``.parquet`` / ``.jsonl`` / ``.ndjson`` file (JSON Lines may be compressed:
   ``.gz``, ``.bz2``, ``.xz``, ``.zst``; a ``.json`` file named explicitly is read as JSON Lines),
@@ -20,25 +24,31 @@ Kinds and detection (``input_kind``):
   repository named after the archive. Otherwise (two or more top folders, nothing else) it is
   a folder-of-repositories archive: each top folder is a repository. ``single_repo`` forces
   one repository. ``__MACOSX/`` resource forks are not a repository.
+* **memory** — ``FilesRepo``: ``(path, content)`` pairs a library caller holds (``pack_repo``,
+  ``scan_files``); read like dataset rows.
 * **git** — with ``--rev``, a folder holding ``.git`` (non-bare) or ``HEAD`` + ``objects/``
   (bare) is read at that revision through ``git ls-tree`` / ``git cat-file --batch``; a folder
   that is not itself a repository stands for its immediate subfolders that are.
 
-One planner serves all three: a repository's members are laid out as a virtual tree and walked
-with the rules of ``sources.walk_repo`` (``.gitignore`` at every level and
-``.git/info/exclude`` for archives and records, never for git revisions — tracked files are
-tracked; vendored folders; ``--include``/``--exclude``; symlinks and hard links resolved inside
-the tree; ``.git`` left out), so a repository gives the same entries and the same skip reasons
-whether it arrives as a folder, a tarball, a zip or dataset rows. Sizes are checked before
-anything is read, and no read takes more than ``max_file_bytes + 1`` bytes. Nothing is ever
-extracted to disk.
+One planner serves all four: a repository is laid out as a tree (a folder on disk listed
+lazily, or the members of a container) and walked with one set of rules (``.gitignore`` at every
+level and ``.git/info/exclude``, never for git revisions — tracked files are tracked; vendored
+folders; ``--include``/``--exclude``; symlinks and hard links resolved inside the tree, never
+into ``.git``; ``.git`` left out; files the name alone rules out; the size limit), so a
+repository gives the same entries and the same skip reasons whether it arrives as a folder, a
+tarball, a zip, dataset rows or a git revision. No read takes more than ``max_file_bytes + 1``
+bytes, and nothing is ever extracted to disk.
 
-The package follows that structure: ``listing`` is what every kind hands the walker (its
-members, a fetch function, path safety), ``walk`` is the one planner, ``base`` the
-``RepoInput`` contract tying the two together; ``records`` (reading rows), ``records_index``
-(grouping rows by repository at discovery) and ``streams`` (byte ranges of compressed JSON
-Lines) are the records kind, ``archives`` and ``git`` the other two. This module detects input
-kinds and discovers and names the repositories; every public name is importable from here.
+The package follows that structure: ``listing`` is what every kind hands the walker (a
+``Tree``, a fetch function, path safety), ``walk`` is the one planner, ``base`` the
+``RepoInput`` contract tying the two together; ``ignore`` is the gitignore engine the planner
+and ``--include``/``--exclude`` share, ``aux`` names the resolver config files, ``paths`` makes
+untrusted names printable. ``folders`` is the folder kind, ``memory`` the in-memory one (and
+the rows-to-members step dataset rows share); ``datasets`` (reading rows),
+``datasets_index`` (grouping rows by repository at discovery) and ``streams`` (byte ranges of
+compressed JSON Lines) are the records kind, ``archives`` and ``git`` the other two. This module
+detects input kinds and discovers and names the repositories; every public name is importable
+from here.
 """
 
 from __future__ import annotations
@@ -49,58 +59,65 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from codepack.inputs.archives import ArchiveRepo, _archive_format, _discover_archive
-from codepack.inputs.base import RepoInput
-from codepack.inputs.git import GitRepo, _discover_git
-from codepack.inputs.listing import Entries, Entry
-from codepack.inputs.records import _READERS as _READERS  # tests reset the reader cache
-from codepack.inputs.records import RecordPart, RecordsRepo
-from codepack.inputs.records_index import (
+from codepack.inputs.archives import ArchiveRepo, archive_format, discover_archive
+from codepack.inputs.aux import AUX_FILE_NAMES, AUX_MAX_BYTES, is_aux_file
+from codepack.inputs.base import InputError, RepoInput
+from codepack.inputs.datasets import _READERS as _READERS  # tests reset the reader cache
+from codepack.inputs.datasets import RecordPart, RecordsRepo
+from codepack.inputs.datasets_index import (
     CONTENT_COLUMNS,
     PATH_COLUMNS,
     REPO_COLUMNS,
     RecordColumns,
-    _is_records_file,
-    _record_files,
-    _records_stem,
-    _RecordsIndex,
+    RecordsIndex,
+    is_records_file,
+    record_files,
+    records_stem,
 )
-from codepack.sources import InputError, printable_path, printable_repo_name
+from codepack.inputs.folders import FolderRepo, discover_folders
+from codepack.inputs.git import GitRepo, discover_git
+from codepack.inputs.listing import Entries, Entry
+from codepack.inputs.memory import FilesRepo
+from codepack.inputs.paths import printable_path, printable_repo_name
 
 __all__ = [
+    "AUX_FILE_NAMES",
+    "AUX_MAX_BYTES",
     "CONTENT_COLUMNS",
     "PATH_COLUMNS",
     "REPO_COLUMNS",
     "ArchiveRepo",
     "Entries",
     "Entry",
+    "FilesRepo",
+    "FolderRepo",
     "GitRepo",
+    "InputError",
     "RecordColumns",
     "RecordPart",
     "RecordsRepo",
     "RepoInput",
     "discover_inputs",
     "input_kind",
+    "is_aux_file",
 ]
 
 T = TypeVar("T")
 
 
-def input_kind(path: str | Path, rev: str | None = None) -> str | None:
-    """``records``, ``archive`` or ``git`` for the inputs this module reads; None for a plain
-    folder of repositories (``sources.discover_repos`` reads those). Rules in the module doc.
-    """
+def input_kind(path: str | Path, rev: str | None = None) -> str:
+    """``folder``, ``records``, ``archive`` or ``git`` for a path; rules in the module doc."""
     path = Path(path).expanduser()
     if path.is_file():
-        if _is_records_file(path.name, explicit=True):
+        if is_records_file(path.name, explicit=True):
             return "records"
-        if _archive_format(path.name):
+        if archive_format(path.name):
             return "archive"
         raise InputError(f"unsupported input file (not Parquet, JSON Lines or an archive): {path}")
     if path.is_dir():
         if rev is not None:
             return "git"
-        return "records" if _record_files(path) and not (path / ".git").exists() else None
+        return "records" if record_files(path) and not (path / ".git").exists() else "folder"
     raise InputError(f"input path does not exist: {path}")
 
 
@@ -111,34 +128,34 @@ def discover_inputs(
     records_columns: RecordColumns | Mapping[str, str] | str | None = None,
     single_repo: bool = False,
 ) -> list[RepoInput]:
-    """The repositories of records files, archives and git revisions, sorted by name.
+    """The repositories the input paths name, of every kind, sorted by name.
 
     ``rev`` applies to folders (git repositories); ``single_repo`` makes each input path one
-    repository (an archive's root, all rows of a records input). Every record file of the call
-    belongs to one dataset, so a repository's rows are gathered from all of them. Names are
-    unique: a clash is widened deterministically (``archive.tgz/name``, ``parent/name``, then
-    the full path). A plain folder without ``rev`` raises ``InputError``: it is
-    ``sources.discover_repos``'s (see ``input_kind``).
+    repository (a folder, an archive's root, all rows of a records input). Every record file of
+    the call belongs to one dataset, so a repository's rows are gathered from all of them. Names
+    are unique: a clash is widened deterministically (``archive.tgz/name``, ``parent/name``,
+    then the full path). A repository named by two input paths is listed once.
     """
     columns = _columns(records_columns)
     candidates: list[tuple[tuple[str, ...], RepoInput]] = []
-    records = _RecordsIndex(columns)
+    records = RecordsIndex(columns)
     seen: set[Path] = set()
+    folder_roots: set[Path] = set()
     for raw in paths:
         path = Path(raw).expanduser()
         kind = input_kind(path, rev)
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())
-        if kind is None:
-            raise InputError(f"{raw} is a folder of repositories: read it with sources")
-        if kind == "git":
-            candidates.extend(_discover_git(path, str(rev), single_repo))
+        if kind == "folder":
+            candidates.extend(discover_folders(path, single_repo, folder_roots))
+        elif kind == "git":
+            candidates.extend(discover_git(path, str(rev), single_repo))
         elif kind == "archive":
-            candidates.extend(_discover_archive(path, single_repo))
+            candidates.extend(discover_archive(path, single_repo))
         else:
-            files = [path] if path.is_file() else _record_files(path)
-            single = _records_stem(path.name) if single_repo else None
+            files = [path] if path.is_file() else record_files(path)
+            single = records_stem(path.name) if single_repo else None
             for file in files:
                 records.add_file(file, path.name, single)
     for name, label, parts in records.repos():

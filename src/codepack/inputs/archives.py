@@ -22,18 +22,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from codepack.config import ScanConfig
-from codepack.inputs.base import RepoInput
+from codepack.inputs.aux import is_aux_file
+from codepack.inputs.base import InputError, RepoInput
+from codepack.inputs.ignore import IGNORE_FILE_MAX_BYTES
 from codepack.inputs.listing import (
-    _LINK_TARGET_MAX_BYTES,
-    _Failed,
-    _is_ignore_file,
-    _Listing,
-    _Member,
-    _normalise,
-    _unsafe,
+    LINK_TARGET_MAX_BYTES,
+    Failed,
+    Listing,
+    Member,
+    is_ignore_file,
+    member_listing,
+    normalise_path,
+    special_kind,
+    unsafe_path_skip,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import IGNORE_FILE_MAX_BYTES, InputError, is_aux_file, special_kind
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +75,15 @@ class ArchiveRepo(RepoInput):
     def locator(self) -> str:
         return f"archive:{self.archive}#{self.prefix}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
-        if _archive_format(self.archive) == "zip":
+    def _listing(self, config: ScanConfig) -> Listing:
+        if archive_format(self.archive) == "zip":
             return self._zip_listing()
         return self._tar_listing(config)
 
     # ---- zip: a central directory, so members are read directly, lazily, in path order
 
-    def _zip_listing(self) -> _Listing:
-        members: list[_Member] = []
+    def _zip_listing(self) -> Listing:
+        members: list[Member] = []
         skips: list[SkippedFile] = []
         ignore_texts: dict[Hashable, bytes] = {}
         try:
@@ -90,7 +93,7 @@ class ArchiveRepo(RepoInput):
                     if member is None:
                         continue
                     members.append(member)
-                    if member.kind == "file" and _is_ignore_file(member.path):
+                    if member.kind == "file" and is_ignore_file(member.path):
                         head = _zip_read(archive, info, IGNORE_FILE_MAX_BYTES)
                         if isinstance(head, bytes):
                             ignore_texts[index] = head[:IGNORE_FILE_MAX_BYTES]
@@ -100,7 +103,7 @@ class ArchiveRepo(RepoInput):
             self._note_damage(skips, None)
         archive_path = self.archive
 
-        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | Failed]:
             if not keys:
                 return
             try:
@@ -114,30 +117,30 @@ class ArchiveRepo(RepoInput):
                 for key in keys:
                     yield _zip_read(archive, infos[key], limit)  # type: ignore[index]
 
-        return _Listing(members, fetch, skips, ignore_texts)
+        return member_listing(members, fetch, skips, ignore_texts)
 
     def _zip_member(self, archive: zipfile.ZipFile, index: int, info: zipfile.ZipInfo,
-                    skips: list[SkippedFile]) -> _Member | None:
+                    skips: list[SkippedFile]) -> Member | None:
         path = self._repo_path(info.filename, skips)
         if path is None:
             return None
         mode = info.external_attr >> 16
         if info.is_dir() or stat.S_ISDIR(mode):
-            return _Member(path, "dir")
+            return Member(path, "dir")
         if stat.S_ISLNK(mode):
-            target = _zip_read(archive, info, _LINK_TARGET_MAX_BYTES)
-            if isinstance(target, _Failed) or len(target) > _LINK_TARGET_MAX_BYTES:
+            target = _zip_read(archive, info, LINK_TARGET_MAX_BYTES)
+            if isinstance(target, Failed) or len(target) > LINK_TARGET_MAX_BYTES:
                 skips.append(SkippedFile(path, SkipReason.UNREADABLE, "unreadable symlink"))
                 return None
-            return _Member(path, "symlink", target=target.decode("utf-8", "surrogateescape"))
+            return Member(path, "symlink", target=target.decode("utf-8", "surrogateescape"))
         if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
-            return _Member(path, "special", detail=special_kind(mode))
-        return _Member(path, "file", key=index, size=info.file_size)
+            return Member(path, "special", detail=special_kind(mode))
+        return Member(path, "file", key=index, size=info.file_size)
 
     # ---- tar: one forward pass (two when the files do not fit the hold budget)
 
-    def _tar_listing(self, config: ScanConfig) -> _Listing:
-        members: list[_Member] = []
+    def _tar_listing(self, config: ScanConfig) -> Listing:
+        members: list[Member] = []
         skips: list[SkippedFile] = []
         ignore_texts: dict[Hashable, bytes] = {}
         held: dict[Hashable, bytes] = {}
@@ -155,7 +158,7 @@ class ArchiveRepo(RepoInput):
                     held.pop(key, None)  # a later member of the same name replaces it
                     if member.kind != "file":
                         continue
-                    ignore_file = _is_ignore_file(member.path)
+                    ignore_file = is_ignore_file(member.path)
                     control = ignore_file or is_aux_file(member.path)
                     keep = member.size <= config.max_file_bytes and (
                         control
@@ -178,38 +181,38 @@ class ArchiveRepo(RepoInput):
             self._note_damage(skips, f"cannot read archive: {exc}")
         archive_path, stop_offset = self.archive, self.stop_offset
 
-        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | Failed]:
             missing = {key for key in keys if key not in held}
             found = _tar_fetch(archive_path, missing, stop_offset, limit) if missing else {}
             for key in keys:
                 data = held.pop(key, None)
                 if data is None:
-                    data = found.pop(key, _Failed("member not found on re-reading"))
+                    data = found.pop(key, Failed("member not found on re-reading"))
                 yield data[: limit + 1] if isinstance(data, bytes) else data
 
-        return _Listing(members, fetch, skips, ignore_texts)
+        return member_listing(members, fetch, skips, ignore_texts)
 
-    def _tar_member(self, info: tarfile.TarInfo, skips: list[SkippedFile]) -> _Member | None:
+    def _tar_member(self, info: tarfile.TarInfo, skips: list[SkippedFile]) -> Member | None:
         path = self._repo_path(info.name, skips)
         if path is None:
             return None
         if info.isdir():
-            return _Member(path, "dir")
+            return Member(path, "dir")
         if info.isreg():
-            return _Member(path, "file", key=self.prefix + path, size=info.size)
+            return Member(path, "file", key=self.prefix + path, size=info.size)
         if info.issym():
-            return _Member(path, "symlink", target=info.linkname)
+            return Member(path, "symlink", target=info.linkname)
         if info.islnk():
-            target, problem = _normalise(info.linkname)
+            target, problem = normalise_path(info.linkname)
             inside = problem is None and target.startswith(self.prefix)
-            return _Member(path, "hardlink", target=target[len(self.prefix):] if inside else None)
+            return Member(path, "hardlink", target=target[len(self.prefix):] if inside else None)
         if info.ischr():
-            return _Member(path, "special", detail="character device")
+            return Member(path, "special", detail="character device")
         if info.isblk():
-            return _Member(path, "special", detail="block device")
+            return Member(path, "special", detail="block device")
         if info.isfifo():
-            return _Member(path, "special", detail="fifo")
-        return _Member(path, "special", detail=f"unsupported tar member type {info.type!r}")
+            return Member(path, "special", detail="fifo")
+        return Member(path, "special", detail=f"unsupported tar member type {info.type!r}")
 
     def _note_damage(self, skips: list[SkippedFile], error: str | None) -> None:
         """One ``corrupt_archive`` row for the repository: what discovery found, else the
@@ -220,10 +223,10 @@ class ArchiveRepo(RepoInput):
 
     def _repo_path(self, raw: str, skips: list[SkippedFile]) -> str | None:
         """The member's path inside this repository; None when it is not in it."""
-        path, problem = _normalise(raw)
+        path, problem = normalise_path(raw)
         if problem is not None:
             if _LEADING_ROOT.sub("", raw).startswith(self.prefix):  # hostile, and ours
-                skips.append(_unsafe(raw, problem))
+                skips.append(unsafe_path_skip(raw, problem))
             return None
         if not path.startswith(self.prefix) and path + "/" != self.prefix:
             return None
@@ -260,11 +263,11 @@ def _tar_members(archive: tarfile.TarFile, stop_offset: int | None) -> Iterator[
     return iter(_TarMembers(archive, stop_offset))
 
 
-def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> bytes | _Failed:
+def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> bytes | Failed:
     try:
         handle = archive.extractfile(info)
         if handle is None:
-            return _Failed("archive member has no data")
+            return Failed("archive member has no data")
         with handle:
             return handle.read(limit + 1)
     except _ARCHIVE_READ_ERRORS as exc:
@@ -272,13 +275,13 @@ def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int) -> by
 
 
 def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
-               limit: int) -> dict[Hashable, bytes | _Failed]:
+               limit: int) -> dict[Hashable, bytes | Failed]:
     """One pass over a tar archive for the members named by ``keys`` (last one wins)."""
-    found: dict[Hashable, bytes | _Failed] = {}
+    found: dict[Hashable, bytes | Failed] = {}
     try:
         with _open_tar(file) as archive:
             for info in _tar_members(archive, stop_offset):
-                path, problem = _normalise(info.name)
+                path, problem = normalise_path(info.name)
                 if problem is None and path in keys and info.isreg():
                     found[path] = _tar_read(archive, info, limit)
     except _ARCHIVE_READ_ERRORS as exc:
@@ -287,13 +290,13 @@ def _tar_fetch(file: str, keys: set[Hashable], stop_offset: int | None,
     return found
 
 
-def _corrupt(detail: str) -> _Failed:
-    return _Failed(detail, SkipReason.CORRUPT_ARCHIVE)
+def _corrupt(detail: str) -> Failed:
+    return Failed(detail, SkipReason.CORRUPT_ARCHIVE)
 
 
-def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | _Failed:
+def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | Failed:
     if info.flag_bits & 0x1:
-        return _Failed("archive member is encrypted")
+        return Failed("archive member is encrypted")
     try:
         with archive.open(info) as handle:
             return handle.read(limit + 1)
@@ -301,7 +304,7 @@ def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> by
         return _corrupt(f"cannot read archive member: {exc}")
 
 
-def _archive_format(name: str) -> str | None:
+def archive_format(name: str) -> str | None:
     lower = name.lower()
     if lower.endswith(_ZIP_SUFFIXES):
         return "zip"
@@ -335,7 +338,7 @@ class _Survey:
     last_top: str | None = None
 
     def note(self, raw: str, is_dir: bool, offset: int) -> None:
-        path, problem = _normalise(raw)
+        path, problem = normalise_path(raw)
         self.unsafe += problem is not None
         if problem is not None or not path:
             return
@@ -404,7 +407,7 @@ def _survey(file: Path) -> _Survey:
     """Read an archive's member names once, noting damage instead of failing on it."""
     survey = _Survey()
     try:
-        if _archive_format(file.name) == "zip":
+        if archive_format(file.name) == "zip":
             with zipfile.ZipFile(file) as archive:
                 for info in archive.infolist():
                     survey.note(info.filename, info.is_dir(), 0)
@@ -432,14 +435,14 @@ def _damage_detail(damage: str) -> str:
             "(if any) could not be read")
 
 
-def _discover_archive(file: Path, single_repo: bool) -> list[tuple[tuple[str, ...], ArchiveRepo]]:
+def discover_archive(file: Path, single_repo: bool) -> list[tuple[tuple[str, ...], ArchiveRepo]]:
     survey = _survey(file)
     if survey.unsafe:
         log.warning("archive %s has %d members with absolute or '..' paths; they are skipped",
                     file, survey.unsafe)
     tops, root_marked = survey.tops, survey.root_marked
     label, full = file.name, file.absolute().as_posix()
-    is_tar = _archive_format(file.name) == "tar"
+    is_tar = archive_format(file.name) == "tar"
     if len(tops) == 1 and not root_marked:
         (top,) = tops
         repos = [((top, f"{label}/{top}", f"{full}/{top}"), ArchiveRepo(top, str(file), top + "/"))]

@@ -16,18 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from codepack.config import ScanConfig
-from codepack.inputs.base import RepoInput
+from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.listing import (
-    _LINK_TARGET_MAX_BYTES,
-    _READ_CHUNK,
-    _Failed,
-    _Listing,
-    _Member,
-    _normalise,
-    _unsafe,
+    LINK_TARGET_MAX_BYTES,
+    READ_CHUNK,
+    Failed,
+    Listing,
+    Member,
+    member_listing,
+    normalise_path,
+    unsafe_path_skip,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import InputError
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1", "LC_ALL": "C"}
 _GIT_FILE_MODES = {"100644", "100755", "100664"}
@@ -49,8 +49,8 @@ class GitRepo(RepoInput):
     def locator(self) -> str:
         return f"git:{self.repo}@{self.commit}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
-        members: list[_Member] = []
+    def _listing(self, config: ScanConfig) -> Listing:
+        members: list[Member] = []
         skips: list[SkippedFile] = []
         links: list[tuple[str, str]] = []  # (path, blob) of symlinks
         try:
@@ -65,32 +65,32 @@ class GitRepo(RepoInput):
                 continue
             mode, _, blob, size = (f.decode("ascii", "replace") for f in fields)
             name = raw.decode("utf-8", "surrogateescape")
-            path, problem = _normalise(name)
+            path, problem = normalise_path(name)
             if problem is not None or not path:
-                skips.append(_unsafe(name, problem or "empty path"))
+                skips.append(unsafe_path_skip(name, problem or "empty path"))
             elif mode in _GIT_FILE_MODES:
-                members.append(_Member(path, "file", key=blob, size=int(size)))
+                members.append(Member(path, "file", key=blob, size=int(size)))
             elif mode == "120000":
                 links.append((path, blob))
             elif mode == "160000":
-                members.append(_Member(path, "special", detail="submodule"))
+                members.append(Member(path, "special", detail="submodule"))
             else:
-                members.append(_Member(path, "special", detail=f"git tree entry mode {mode}"))
+                members.append(Member(path, "special", detail=f"git tree entry mode {mode}"))
         blobs = [blob for _, blob in links]
-        for (path, _), target in zip(links, _cat_file(self.repo, blobs, _LINK_TARGET_MAX_BYTES),
+        for (path, _), target in zip(links, _cat_file(self.repo, blobs, LINK_TARGET_MAX_BYTES),
                                      strict=True):
-            if isinstance(target, _Failed) or len(target) > _LINK_TARGET_MAX_BYTES:
+            if isinstance(target, Failed) or len(target) > LINK_TARGET_MAX_BYTES:
                 skips.append(SkippedFile(path, SkipReason.UNREADABLE, "unreadable symlink"))
             else:
                 text = target.decode("utf-8", "surrogateescape")
-                members.append(_Member(path, "symlink", target=text))
+                members.append(Member(path, "symlink", target=text))
         repo = self.repo
 
-        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
+        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | Failed]:
             return _cat_file(repo, [str(key) for key in keys], limit)
 
         # tracked files are tracked: .gitignore does not apply to a revision
-        return _Listing(members, fetch, skips, gitignore=False)
+        return member_listing(members, fetch, skips, gitignore=False)
 
 
 def _git_command(repo: str, *args: str) -> list[str]:
@@ -110,7 +110,7 @@ def _git(repo: str, *args: str) -> bytes:
     return done.stdout
 
 
-def _cat_file(repo: str, blobs: Sequence[str], limit: int) -> Generator[bytes | _Failed]:
+def _cat_file(repo: str, blobs: Sequence[str], limit: int) -> Generator[bytes | Failed]:
     """Blob contents through one ``git cat-file --batch`` process, one request at a time.
 
     A blob larger than ``limit`` is drained, not kept (the planner has already skipped such
@@ -124,7 +124,7 @@ def _cat_file(repo: str, blobs: Sequence[str], limit: int) -> Generator[bytes | 
                                    stderr=subprocess.DEVNULL, env={**os.environ, **_GIT_ENV})
     except OSError as exc:
         for _ in blobs:
-            yield _Failed(f"cannot run git: {exc}")
+            yield Failed(f"cannot run git: {exc}")
         return
     assert process.stdin is not None and process.stdout is not None
     try:
@@ -134,11 +134,11 @@ def _cat_file(repo: str, blobs: Sequence[str], limit: int) -> Generator[bytes | 
                 process.stdin.flush()
                 header = process.stdout.readline().split()
             except OSError as exc:
-                yield _Failed(f"git cat-file failed: {exc}")
+                yield Failed(f"git cat-file failed: {exc}")
                 continue
             if len(header) != 3:
                 shown = b" ".join(header).decode("ascii", "replace") or "no answer"
-                yield _Failed(f"git object {blob}: {shown}")
+                yield Failed(f"git object {blob}: {shown}")
                 continue
             size = int(header[2])
             data = _read_exact(process.stdout, size, limit + 1)
@@ -157,7 +157,7 @@ def _read_exact(stream: Any, size: int, keep: int) -> bytes:
     kept: list[bytes] = []
     remaining, room = size, keep
     while remaining > 0:
-        chunk = stream.read(min(remaining, _READ_CHUNK))
+        chunk = stream.read(min(remaining, READ_CHUNK))
         if not chunk:
             break
         remaining -= len(chunk)
@@ -179,7 +179,7 @@ def _git_name(folder: Path) -> Path:
     return folder.parent if folder.name == ".git" else folder
 
 
-def _discover_git(folder: Path, rev: str, single_repo: bool
+def discover_git(folder: Path, rev: str, single_repo: bool
                   ) -> list[tuple[tuple[str, ...], GitRepo]]:
     if _is_git_repo(folder) or single_repo:
         repos = [folder]

@@ -18,12 +18,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from codepack.inputs.listing import _READ_CHUNK
+from codepack.inputs.listing import READ_CHUNK
 
-_COMPRESSION_SUFFIXES = ("", ".gz", ".bz2", ".xz", ".zst")
+COMPRESSION_SUFFIXES = ("", ".gz", ".bz2", ".xz", ".zst")
 
 
-class _ForwardReader:
+class ForwardReader:
     """A forward reader over a compressed stream (zstd, bz2, xz), kept open between reads.
 
     These streams cannot seek back cheaply, so a read before the current position reopens
@@ -39,10 +39,10 @@ class _ForwardReader:
     def read(self, start: int, length: int) -> bytes:
         if self.stream is None or start < self.position:
             self.close()
-            self.stream = _open_stream(self.file)
+            self.stream = open_stream(self.file)
             self.position = 0
         while self.position < start:
-            skipped = len(self.stream.read(min(_READ_CHUNK, start - self.position)))
+            skipped = len(self.stream.read(min(READ_CHUNK, start - self.position)))
             if not skipped:
                 raise ValueError("file ended before a listed record")
             self.position += skipped
@@ -56,7 +56,7 @@ class _ForwardReader:
             self.stream = None
 
 
-class _PlainReader:
+class PlainReader:
     """Reads byte ranges of an uncompressed file."""
 
     def __init__(self, file: str) -> None:
@@ -71,7 +71,7 @@ class _PlainReader:
         """Nothing stays open between reads."""
 
 
-class _GzipReader:
+class GzipReader:
     """Random access into a gzip file through decompressor snapshots.
 
     One first pass copies the zlib state every ``_GZIP_CHECKPOINT`` decompressed bytes (a copy
@@ -124,7 +124,7 @@ _GZIP_INPUT_CHUNK = 16 * 1024
 
 def _gunzip(raw: Any, inflater: Any, position: int
             ) -> Iterator[tuple[bytes, tuple[int, Any] | None]]:
-    """Decompressed pieces of a gzip stream (at most ``_READ_CHUNK`` each: a bomb cannot
+    """Decompressed pieces of a gzip stream (at most ``READ_CHUNK`` each: a bomb cannot
     blow memory up). After each input chunk is fully consumed it also yields
     ``(b"", (compressed offset, inflater))``: the only places a snapshot is valid."""
     while True:
@@ -137,26 +137,26 @@ def _gunzip(raw: Any, inflater: Any, position: int
                 if not chunk.strip(b"\0"):
                     break  # zero padding after the last member
                 inflater = zlib.decompressobj(_GZIP_WBITS)
-            piece = inflater.decompress(chunk, _READ_CHUNK)
+            piece = inflater.decompress(chunk, READ_CHUNK)
             chunk = inflater.unused_data if inflater.eof else inflater.unconsumed_tail
             if piece:
                 yield piece, None
         yield b"", (position, inflater)
 
 
-def _compression(file: str) -> str:
+def compression_of(file: str) -> str:
     name = file.lower()
-    for suffix in _COMPRESSION_SUFFIXES[1:]:
+    for suffix in COMPRESSION_SUFFIXES[1:]:
         if name.endswith(suffix):
             return suffix
     return ""
 
 
-def _open_stream(file: str) -> Any:
+def open_stream(file: str) -> Any:
     """A binary stream over a file's decompressed bytes."""
-    if not _compression(file):
+    if not compression_of(file):
         return open(file, "rb")  # the caller owns and closes the handle
-    return io.BufferedReader(pa.input_stream(file, compression="detect"), _READ_CHUNK)
+    return io.BufferedReader(pa.input_stream(file, compression="detect"), READ_CHUNK)
 
 
 def json_object(line: bytes) -> dict[str, Any] | None:

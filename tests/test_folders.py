@@ -1,4 +1,4 @@
-"""Tests for codepack.sources: finding repositories, walking them as git does, reading bytes."""
+"""Tests for folder inputs: finding repositories, walking them as git does, reading bytes."""
 
 from __future__ import annotations
 
@@ -15,23 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codepack import sources
 from codepack.config import ScanConfig
+from codepack.inputs import AUX_MAX_BYTES, FolderRepo, InputError, folders, is_aux_file
+from codepack.inputs import discover_inputs as discover_repos
+from codepack.inputs.folders import read_bounded
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import (
-    FoundFile,
-    InputError,
-    RepoSource,
-    discover_repos,
-    is_aux_file,
-    read_aux_files,
-    read_file_bytes,
-    scan_tree,
-    walk_repo,
-)
 from helpers_sources import (
     FIXTURES,
     GIT,
+    Found,
     copy_fixture,
     files_under,
     git_files,
@@ -39,20 +31,21 @@ from helpers_sources import (
     ignored_files,
     make_tree,
 )
+from helpers_sources import walk as walk_folder
 
 NO_VENDOR = ScanConfig(vendored_dirs=())
 needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 
 
-def walk(root: Path, config: ScanConfig = NO_VENDOR) -> list[FoundFile | SkippedFile]:
-    return list(walk_repo(root, config))
+def walk(root: Path, config: ScanConfig = NO_VENDOR) -> list[Found | SkippedFile]:
+    return walk_folder(root, config)
 
 
-def found_paths(items: list[FoundFile | SkippedFile]) -> list[str]:
-    return [i.path for i in items if isinstance(i, FoundFile)]
+def found_paths(items: list[Found | SkippedFile]) -> list[str]:
+    return [i.path for i in items if isinstance(i, Found)]
 
 
-def skips(items: list[FoundFile | SkippedFile]) -> dict[str, SkippedFile]:
+def skips(items: list[Found | SkippedFile]) -> dict[str, SkippedFile]:
     return {i.path: i for i in items if isinstance(i, SkippedFile)}
 
 
@@ -84,7 +77,7 @@ def test_folder_of_repos_lists_visible_subfolders_sorted(tmp_path: Path) -> None
 
 def test_folder_with_git_is_one_repo(tmp_path: Path) -> None:
     make_tree(tmp_path, {"proj/.git/HEAD": "ref: refs/heads/main\n", "proj/src/a.py": ""})
-    assert discover_repos([tmp_path / "proj"]) == [RepoSource("proj", (tmp_path / "proj"))]
+    assert discover_repos([tmp_path / "proj"]) == [FolderRepo("proj", (tmp_path / "proj"))]
 
 
 def test_git_file_marks_a_repo_as_in_worktrees(tmp_path: Path) -> None:
@@ -100,7 +93,7 @@ def test_single_repo_flag(tmp_path: Path) -> None:
 
 def test_looks_like_one_repo_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     make_tree(tmp_path, {"proj/setup.py": "", "proj/src/a.py": ""})
-    with caplog.at_level(logging.WARNING, logger="codepack.sources"):
+    with caplog.at_level(logging.WARNING, logger="codepack.inputs.folders"):
         discover_repos([tmp_path / "proj"])
     assert "single_repo" in caplog.text and "setup.py" in caplog.text
 
@@ -109,7 +102,7 @@ def test_bad_input_paths_raise_input_error(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(InputError, match="does not exist"):
         discover_repos([tmp_path / "missing"])
-    with pytest.raises(InputError, match="not a folder"):
+    with pytest.raises(InputError, match="unsupported input file"):
         discover_repos([tmp_path / "file.txt"])
     assert issubclass(InputError, ValueError)
 
@@ -127,10 +120,8 @@ def test_same_repo_given_twice_is_listed_once(tmp_path: Path) -> None:
 
 
 def test_records_are_picklable(tmp_path: Path) -> None:
-    repo = RepoSource("r", tmp_path)
-    found = FoundFile("a.py", tmp_path / "a.py")
+    repo = FolderRepo("r", tmp_path)
     assert pickle.loads(pickle.dumps(repo)) == repo
-    assert pickle.loads(pickle.dumps(found)) == found
 
 
 # ----------------------------------------------------------------------------- walk order
@@ -158,7 +149,7 @@ def test_walk_order_does_not_depend_on_listing_order(
         with real_scandir(path) as entries:
             yield iter(reversed(list(entries)))
 
-    monkeypatch.setattr(sources.os, "scandir", reversed_scandir)
+    monkeypatch.setattr(folders.os, "scandir", reversed_scandir)
     assert walk(tmp_path) == expected
 
 
@@ -227,12 +218,12 @@ def test_ignored_folder_is_one_skip_and_never_listed(
         listed.append(os.path.relpath(path, tmp_path))
         return real_scandir(path)
 
-    monkeypatch.setattr(sources.os, "scandir", recording_scandir)
+    monkeypatch.setattr(folders.os, "scandir", recording_scandir)
     items = walk(tmp_path, ScanConfig())
     assert listed == ["."]
     assert [(i.path, type(i).__name__) for i in items] == [
-        (".gitignore", "FoundFile"),
-        ("app.js", "FoundFile"),
+        (".gitignore", "Found"),
+        ("app.js", "Found"),
         ("dist", "SkippedFile"),
         ("node_modules", "SkippedFile"),
     ]
@@ -263,7 +254,7 @@ def test_unreadable_gitignore_is_reported(tmp_path: Path, monkeypatch: pytest.Mo
     def deny(path):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(sources, "_read_ignore_lines", deny)
+    monkeypatch.setattr(folders, "read_ignore_file", deny)
     items = walk(tmp_path)
     assert skips(items)["sub/.gitignore"].reason is SkipReason.UNREADABLE
     assert found_paths(items) == ["sub/a.py"]
@@ -371,11 +362,11 @@ def test_symlinks_and_special_files(trapped_repo: Path) -> None:
     assert reasons["pkg_alias/up"] is SkipReason.SYMLINK_LOOP
     assert reasons["pkg_alias2"] is SkipReason.SYMLINK_LOOP  # pkg already entered via a link
     assert reasons["pipe.py"] is reasons["pipe_link.py"] is SkipReason.SPECIAL_FILE
-    found = {i.path: i.abs_path for i in items if isinstance(i, FoundFile)}
-    assert found["alias.py"] == (trapped_repo / "good.py").resolve()
-    assert found["pkg_alias/mod.py"] == (trapped_repo / "pkg" / "mod.py").resolve()
+    found = {i.path: i.data for i in items if isinstance(i, Found)}
+    assert found["alias.py"] == (trapped_repo / "good.py").read_bytes()
+    assert found["pkg_alias/mod.py"] == (trapped_repo / "pkg" / "mod.py").read_bytes()
     assert "pkg/mod.py" in found
-    assert all(str(path).startswith(str(trapped_repo.resolve())) for path in found.values())
+    assert b"outside" not in b"".join(data or b"" for data in found.values())
 
 
 def test_mutual_folder_links_terminate(tmp_path: Path) -> None:
@@ -391,8 +382,8 @@ def test_mutual_folder_links_terminate(tmp_path: Path) -> None:
 def test_fifo_is_never_opened_by_the_reader(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")
     with hang_guard():
-        result = read_file_bytes(FoundFile("pipe.py", tmp_path / "pipe.py"), 100)
-    assert isinstance(result, SkippedFile) and result.reason is SkipReason.SPECIAL_FILE
+        result = read_bounded(str(tmp_path / "pipe.py"), 100)
+    assert not isinstance(result, bytes) and result.reason is SkipReason.SPECIAL_FILE
 
 
 def test_non_utf8_file_name(tmp_path: Path) -> None:
@@ -419,7 +410,7 @@ def test_unlistable_folder_is_unreadable(tmp_path: Path, monkeypatch: pytest.Mon
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
 
-    monkeypatch.setattr(sources.os, "scandir", scandir)
+    monkeypatch.setattr(folders.os, "scandir", scandir)
     items = walk(tmp_path)
     assert found_paths(items) == ["ok/a.py"]
     assert skips(items)["locked"].reason is SkipReason.UNREADABLE
@@ -432,9 +423,9 @@ def test_unopenable_file_is_unreadable(tmp_path: Path, monkeypatch: pytest.Monke
     def deny(path, flags, mode=0o777):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(sources.os, "open", deny)
-    result = read_file_bytes(FoundFile("a.py", tmp_path / "a.py"), 100)
-    assert isinstance(result, SkippedFile) and result.reason is SkipReason.UNREADABLE
+    monkeypatch.setattr(folders.os, "open", deny)
+    result = read_bounded(str(tmp_path / "a.py"), 100)
+    assert not isinstance(result, bytes) and result.reason is SkipReason.UNREADABLE
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads everything")
@@ -445,8 +436,8 @@ def test_real_permissions(tmp_path: Path) -> None:
     try:
         items = walk(tmp_path)
         assert skips(items)["locked"].reason is SkipReason.UNREADABLE
-        result = read_file_bytes(FoundFile("secret.py", tmp_path / "secret.py"), 100)
-        assert isinstance(result, SkippedFile) and result.reason is SkipReason.UNREADABLE
+        result = read_bounded(str(tmp_path / "secret.py"), 100)
+        assert not isinstance(result, bytes) and result.reason is SkipReason.UNREADABLE
     finally:
         (tmp_path / "locked").chmod(0o755)
         (tmp_path / "secret.py").chmod(0o644)
@@ -455,14 +446,14 @@ def test_real_permissions(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- reading
 
 
-def test_read_file_bytes_size_limit(tmp_path: Path) -> None:
+def test_read_bounded_size_limit(tmp_path: Path) -> None:
     limit = 4096
     (tmp_path / "big.py").write_bytes(b"x" * (limit + 1))
     (tmp_path / "fits.py").write_bytes(b"y" * limit)
-    big = read_file_bytes(FoundFile("big.py", tmp_path / "big.py"), limit)
-    assert isinstance(big, SkippedFile) and big.reason is SkipReason.TOO_LARGE
+    big = read_bounded(str(tmp_path / "big.py"), limit)
+    assert not isinstance(big, bytes) and big.reason is SkipReason.TOO_LARGE
     assert big.detail == f"{limit + 1} bytes > max_file_bytes {limit}"
-    assert read_file_bytes(FoundFile("fits.py", tmp_path / "fits.py"), limit) == b"y" * limit
+    assert read_bounded(str(tmp_path / "fits.py"), limit) == b"y" * limit
 
 
 def test_file_that_grows_after_stat_is_still_too_large(
@@ -475,8 +466,9 @@ def test_file_that_grows_after_stat_is_still_too_large(
         def __init__(self, info: os.stat_result) -> None:
             self.st_mode, self.st_size = info.st_mode, 0
 
-    monkeypatch.setattr(sources.os, "fstat", lambda fd: Shrunk(real_fstat(fd)))
-    result = read_file_bytes(FoundFile("grow.py", tmp_path / "grow.py"), 10)
+    monkeypatch.setattr(folders.os, "fstat", lambda fd: Shrunk(real_fstat(fd)))
+    assert len(read_bounded(str(tmp_path / "grow.py"), 10)) == 11  # never more than limit + 1
+    (result,) = FolderRepo("r", tmp_path).entries(ScanConfig(max_file_bytes=10))[0]
     assert isinstance(result, SkippedFile) and result.reason is SkipReason.TOO_LARGE
     assert "grew" in result.detail
 
@@ -484,7 +476,7 @@ def test_file_that_grows_after_stat_is_still_too_large(
 # ----------------------------------------------------------------------------- aux files
 
 
-def test_scan_tree_collects_aux_files_once(tmp_path: Path) -> None:
+def test_one_walk_collects_aux_files_too(tmp_path: Path) -> None:
     make_tree(
         tmp_path,
         {
@@ -494,21 +486,19 @@ def test_scan_tree_collects_aux_files_once(tmp_path: Path) -> None:
             "web/node_modules/dep/package.json": "{}",
             "build/package.json": "{}",
             ".gitignore": "build/\n",
-            "big/Cargo.toml": "#" * (sources.AUX_MAX_BYTES + 1),
+            "big/Cargo.toml": "#" * (AUX_MAX_BYTES + 1),
             "latin/setup.cfg": b"[metadata]\nname = caf\xe9\n",
             "src/main.go": "package main\n",
         },
     )
-    tree = scan_tree(tmp_path, ScanConfig(include=("src/",)))
-    assert tree.aux == {
+    config = ScanConfig(include=("src/",))
+    entries, aux = FolderRepo("r", tmp_path).entries(config)
+    assert aux == {
         "go.mod": "module example.com/x\n",
         "web/package.json": '{"name": "web"}',
         "web/tsconfig.base.json": "{}",
     }
-    assert [f.path for f in tree.found] == ["src/main.go"]
-    assert tree.skipped == tuple(i for i in tree.files if isinstance(i, SkippedFile))
-    assert list(tree.files) == list(walk_repo(tmp_path, ScanConfig(include=("src/",))))
-    assert read_aux_files(tmp_path, ScanConfig(include=("src/",))) == tree.aux
+    assert [e[0] for e in entries if not isinstance(e, SkippedFile)] == ["src/main.go"]
 
 
 def test_is_aux_file() -> None:

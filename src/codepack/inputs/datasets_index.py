@@ -2,7 +2,7 @@
 
 Datasets name their columns differently (The Stack, StarCoderData, github-code); a
 ``RecordColumns`` says which ones hold the repository, the path and the content, detected or
-given. ``_RecordsIndex`` reads only the repository column of each file, once, and groups row
+given. ``RecordsIndex`` reads only the repository column of each file, once, and groups row
 numbers (Parquet) or byte ranges (JSON Lines) into one ``RecordPart`` per repository and file,
 so that later each repository reads just its own rows, wherever in the dataset they are.
 """
@@ -22,14 +22,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from codepack.inputs.records import RecordPart
+from codepack.inputs.base import InputError
+from codepack.inputs.datasets import RecordPart
 from codepack.inputs.streams import (
-    _COMPRESSION_SUFFIXES,
-    _compression,
-    _open_stream,
+    COMPRESSION_SUFFIXES,
+    compression_of,
     json_object,
+    open_stream,
 )
-from codepack.sources import InputError
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +107,13 @@ def _pick(given: str | None, known: Sequence[str], names: Sequence[str], role: s
     )
 
 
-def _is_records_file(name: str, explicit: bool) -> bool:
+def is_records_file(name: str, explicit: bool) -> bool:
     """Record files by name; ``.json`` counts only when named explicitly (see module doc)."""
     lower = name.lower()
     if lower.endswith(".parquet"):
         return True
     bases = (*_JSONL_SUFFIXES, ".json") if explicit else _JSONL_SUFFIXES
-    return any(lower.endswith(base + suffix) for base in bases for suffix in _COMPRESSION_SUFFIXES)
+    return any(lower.endswith(base + suffix) for base in bases for suffix in COMPRESSION_SUFFIXES)
 
 
 class _RepoIds:
@@ -155,7 +155,7 @@ def _spans(rows: np.ndarray) -> tuple[tuple[int, int], ...]:
     return tuple((int(a), int(b)) for a, b in zip(starts, stops, strict=True))
 
 
-class _RecordsIndex:
+class RecordsIndex:
     """Repository -> rows, built from the repository column only (one pass per file)."""
 
     def __init__(self, columns: RecordColumns) -> None:
@@ -227,7 +227,7 @@ class _RecordsIndex:
         spans: dict[int, list[list[int]]] = {}
         bad = offset = 0
         try:
-            with _open_stream(str(file)) as stream:
+            with open_stream(str(file)) as stream:
                 for line in stream:
                     start, offset = offset, offset + len(line)
                     if not line.strip():
@@ -258,7 +258,7 @@ class _RecordsIndex:
         if bad:
             log.warning("%s: %d lines are not JSON objects with a repository; not read",
                         file, bad)
-        compression = _compression(str(file))
+        compression = compression_of(str(file))
         if compression not in ("", ".gz") and len(spans) > 1:
             firsts = [spans[i][0][0] for i in sorted(spans, key=self.repo_ids.names.__getitem__)]
             if firsts != sorted(firsts):
@@ -285,9 +285,9 @@ def _warn_if_scattered(file: Path, groups: list[np.ndarray], group_rows: list[in
             "COPY (SELECT * FROM 'in.parquet' ORDER BY repo) TO 'out.parquet')", file, mean)
 
 
-def _records_stem(name: str) -> str:
+def records_stem(name: str) -> str:
     """``data.jsonl.gz`` -> ``data``: the repository name of a ``single_repo`` records input."""
-    stem = name[: len(name) - len(_compression(name))]
+    stem = name[: len(name) - len(compression_of(name))]
     for suffix in (".parquet", *_JSONL_SUFFIXES, ".json"):
         if stem.lower().endswith(suffix) and len(stem) > len(suffix):
             return stem[: -len(suffix)]
@@ -299,12 +299,12 @@ def _signature(file: Path) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
-def _record_files(folder: Path) -> list[Path]:
+def record_files(folder: Path) -> list[Path]:
     """The record files at the top level of a folder (hidden files left out), sorted."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         return []
     return [folder / n for n in names
-            if not n.startswith(".") and _is_records_file(n, explicit=False)
+            if not n.startswith(".") and is_records_file(n, explicit=False)
             and (folder / n).is_file()]

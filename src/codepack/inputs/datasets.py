@@ -1,7 +1,7 @@
 """Repositories made of dataset rows (Parquet or JSON Lines): reading one repository's rows.
 
 A ``RecordsRepo`` carries, per records file, the spans of rows that belong to it
-(``RecordPart``, built by ``records_index`` at discovery). Reading turns those rows into
+(``RecordPart``, built by ``datasets_index`` at discovery). Reading turns those rows into
 in-memory file members for the shared walker. Parquet row groups and JSON Lines readers are
 cached per process, because repositories read one after another often share them.
 """
@@ -13,7 +13,7 @@ import lzma
 import os
 import zlib
 from collections import OrderedDict
-from collections.abc import Generator, Hashable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,16 +25,18 @@ import pyarrow.parquet as pq
 
 from codepack.config import ScanConfig
 from codepack.inputs.base import RepoInput
-from codepack.inputs.listing import _Failed, _is_ignore_file, _Listing, _Member, _normalise, _unsafe
+from codepack.inputs.listing import (
+    Listing,
+)
+from codepack.inputs.memory import rows_listing
 from codepack.inputs.streams import (
-    _compression,
-    _ForwardReader,
-    _GzipReader,
-    _PlainReader,
+    ForwardReader,
+    GzipReader,
+    PlainReader,
+    compression_of,
     json_object,
 )
 from codepack.records import SkippedFile, SkipReason
-from codepack.sources import IGNORE_FILE_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -70,45 +72,9 @@ class RecordsRepo(RepoInput):
         shown = files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} files)"
         return f"records:{shown}#{self.name}"
 
-    def _listing(self, config: ScanConfig) -> _Listing:
-        members: list[_Member] = []
+    def _listing(self, config: ScanConfig) -> Listing:
         skips: list[SkippedFile] = []
-        contents: list[bytes] = []
-        ignore_texts: dict[Hashable, bytes] = {}
-        seen: dict[str, str] = {}  # path -> where its kept (first) record is
-        for raw_path, content, where in self._records(skips):
-            if not isinstance(raw_path, str) or not raw_path:
-                skips.append(SkippedFile(f"<{where}>", SkipReason.UNREADABLE, "no path"))
-                continue
-            path, problem = _normalise(raw_path)
-            if problem is not None or not path:
-                skips.append(_unsafe(raw_path, problem or "empty path"))
-                continue
-            if path in seen:
-                detail = f"duplicate record ({where}); the first one ({seen[path]}) is kept"
-                skips.append(SkippedFile(path, SkipReason.DUPLICATE_PATH, detail))
-                continue
-            seen[path] = where
-            if isinstance(content, str):
-                data = content.encode("utf-8", "surrogatepass")
-            elif isinstance(content, bytes | bytearray | memoryview):
-                data = bytes(content)
-            else:
-                kind = "no content" if content is None else f"content is {type(content).__name__}"
-                skips.append(SkippedFile(path, SkipReason.UNREADABLE, kind))
-                continue
-            key = len(contents)
-            contents.append(data)
-            members.append(_Member(path, "file", key=key, size=len(data)))
-            if _is_ignore_file(path):
-                ignore_texts[key] = data[:IGNORE_FILE_MAX_BYTES]
-
-        def fetch(keys: Sequence[Hashable], limit: int) -> Generator[bytes | _Failed]:
-            for key in keys:
-                data = contents[key]  # type: ignore[index]
-                yield data if len(data) <= limit else data[: limit + 1]
-
-        return _Listing(members, fetch, skips, ignore_texts)
+        return rows_listing(self._records(skips), skips)
 
     def _records(self, skips: list[SkippedFile]) -> Iterator[tuple[Any, Any, str]]:
         """(path, content, where) for each row of this repository, in dataset order."""
@@ -184,13 +150,13 @@ _READERS: OrderedDict[tuple[str, tuple[int, int]], Any] = OrderedDict()
 _READER_CACHE_SIZE = 4
 
 
-def _reader(part: RecordPart) -> _PlainReader | _GzipReader | _ForwardReader:
+def _reader(part: RecordPart) -> PlainReader | GzipReader | ForwardReader:
     """A cached reader for a JSON Lines file: a gzip index is built once per process."""
     key = (part.file, part.signature)
     reader = _READERS.get(key)
     if reader is None:
-        compression = _compression(part.file)
-        kind = {"": _PlainReader, ".gz": _GzipReader}.get(compression, _ForwardReader)
+        compression = compression_of(part.file)
+        kind = {"": PlainReader, ".gz": GzipReader}.get(compression, ForwardReader)
         reader = _READERS[key] = kind(part.file)
         while len(_READERS) > _READER_CACHE_SIZE:
             _READERS.popitem(last=False)[1].close()
