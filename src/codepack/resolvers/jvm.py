@@ -29,7 +29,9 @@ importer's declared package and its parents.
 
 from __future__ import annotations
 
-from codepack.languages.normalize.jvm import SAME_PACKAGE
+from functools import cached_property
+
+from codepack.languages.normalize.jvm import SAME_PACKAGE, TOP_LEVEL
 from codepack.records import ImportRef
 from codepack.resolvers.base import (
     RepoContext,
@@ -65,6 +67,52 @@ class JvmResolver:
         self.index = repo.index
         self.has_declarations = any(language in JVM_LANGUAGES for language, _ in repo.declared)
 
+    @cached_property
+    def members(self) -> dict[str, dict[str, list[str]]]:
+        """``package -> top-level name -> files providing it``, from the declarations.
+
+        Kotlin and Scala files list their top-level names (``class:<package>.<Name>``); a Java
+        file (or one whose names could not be read) provides the class its file name says;
+        a Kotlin file also provides its JVM file facade ``<Stem>Kt`` (what Java code calls
+        its top-level functions through). Files sorted, so lists are deterministic.
+        """
+        table: dict[str, dict[str, list[str]]] = {}
+        for path in sorted(self.repo.declarations):
+            language = self.repo.languages.get(path, "")
+            if language not in JVM_LANGUAGES or not _is_class_file(path):
+                continue
+            if not self.index.is_file(path):
+                continue
+            entries = self.repo.declarations[path]
+            packages = [dotted_name(e) for e in entries if not e.startswith(TOP_LEVEL)]
+            provided = [
+                dotted_name(e[len(TOP_LEVEL) :]).rpartition(".")[::2]
+                for e in entries
+                if e.startswith(TOP_LEVEL)
+            ]
+            if not provided:
+                provided = [(package, stem(path)) for package in packages]
+            if language == "kotlin":
+                provided += [(package, stem(path) + "Kt") for package in packages]
+            for package, name in provided:
+                files = table.setdefault(package, {}).setdefault(name, [])
+                if path not in files:
+                    files.append(path)
+        return table
+
+    @cached_property
+    def listed_packages(self) -> frozenset[str]:
+        """Packages some file lists top-level names for: a name none of them lists is not
+        a top-level member there (so an import of it links nothing rather than the whole
+        package)."""
+        return frozenset(
+            dotted_name(e[len(TOP_LEVEL) :]).rpartition(".")[0]
+            for path, entries in self.repo.declarations.items()
+            if self.repo.languages.get(path, "") in _TOP_LEVEL_MEMBERS
+            for e in entries
+            if e.startswith(TOP_LEVEL)
+        )
+
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         name = dotted_name(ref.spec.strip().removesuffix("._").removesuffix(".*"))
         if not name:
@@ -96,7 +144,12 @@ class JvmResolver:
             found = self._class_file(importer, segments[: k - 1], segments[k - 1], language)
             if found:
                 return tagged([found], "jvm:class" if k == len(segments) else "jvm:outer-class")
-        if language in _TOP_LEVEL_MEMBERS and not ref.wildcard and len(segments) > 1:
+        if (
+            language in _TOP_LEVEL_MEMBERS
+            and not ref.wildcard
+            and len(segments) > 1
+            and ".".join(segments[:-1]) not in self.listed_packages
+        ):
             return tagged(self._package_files(importer, segments[:-1]), "jvm:package-member")
         return Targets()
 
@@ -105,12 +158,24 @@ class JvmResolver:
         declares (javac looks in the own package before wildcard imports)."""
         own = self._own_package(importer)
         if own is not None and own != package:
-            shadowing = {stem(p) for p in self._package_members(importer, own)}
+            if self.has_declarations:
+                shadowing = set(self.members.get(own, {}))
+            else:
+                shadowing = {stem(p) for p in self._package_members(importer, own)}
             names = tuple(n for n in names if n not in shadowing)
         return self._named_classes(importer, package, names)
 
     def _named_classes(self, importer: str, package: str, names: tuple[str, ...]) -> list[str]:
-        """The files of ``package`` whose class the importer names, nearest copy per name."""
+        """The files of ``package`` providing a name the importer uses, nearest copy per
+        name (flavour source sets may hold one copy each)."""
+        if self.has_declarations:
+            provided = self.members.get(package, {})
+            chosen = []
+            for name in names:
+                files = [p for p in provided.get(name, ()) if p != importer]
+                if files:
+                    chosen.append(by_nearness(importer, files)[0])
+            return cap_targets(importer, chosen)
         wanted = set(names)
         by_class: dict[str, list[str]] = {}
         for path in self._package_members(importer, package):
@@ -132,8 +197,13 @@ class JvmResolver:
         ]
 
     def _own_package(self, importer: str) -> str | None:
-        declared = self.repo.declarations.get(importer, ())
-        return dotted_name(declared[0]) if declared else None
+        packages = self._packages_of(importer)
+        return packages[0] if packages else None
+
+    def _packages_of(self, path: str) -> list[str]:
+        """The packages ``path`` declares (its top-level names left out)."""
+        entries = self.repo.declarations.get(path, ())
+        return [dotted_name(e) for e in entries if not e.startswith(TOP_LEVEL)]
 
     def _extensions(self, language: str) -> list[str]:
         first = _EXTENSIONS.get(language, ".java")
@@ -142,11 +212,8 @@ class JvmResolver:
     def _class_file(self, importer: str, package: list[str], cls: str, language: str) -> str | None:
         if f"{cls}.java" in _NOT_CLASSES:
             return None
-        declared = [
-            p
-            for p in self.repo.declaring(JVM_LANGUAGES, ".".join(package))
-            if stem(p) == cls and p != importer
-        ]
+        provided = self.members.get(".".join(package), {}).get(cls, ())
+        declared = [p for p in provided if p != importer]
         if declared:
             order = {ext: i for i, ext in enumerate(self._extensions(language))}
             return min(
@@ -176,8 +243,8 @@ class JvmResolver:
     def _enclosing_packages(self, importer: str) -> list[str]:
         """The importer's declared package and its parents, innermost first."""
         found: list[str] = []
-        for declared in self.repo.declarations.get(importer, ()):
-            parts = dotted_name(declared).split(".")
+        for declared in self._packages_of(importer):
+            parts = declared.split(".")
             for k in range(len(parts), 0, -1):
                 package = ".".join(parts[:k])
                 if package and package not in found:
