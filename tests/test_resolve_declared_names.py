@@ -178,3 +178,22 @@ def test_kotlin_import_of_an_unlisted_top_level_name_no_longer_fans_out():
         "b/Two.kt": ("a.b", "class:a.b.Two"),
     }
     assert resolve_repo(files, {}, declarations=declarations).edges == []
+
+
+def test_swift_sdk_module_is_never_a_folder_of_its_name():
+    # expo-modules-core keeps SwiftUI views in ios/Core/Views/SwiftUI/: `import SwiftUI` is
+    # Apple's framework, not that folder (it linked 227 false edges before)
+    files = [
+        ("ios/Platform/Platform.swift", "swift", [ImportRef("SwiftUI", 4)]),
+        ("ios/Core/Views/SwiftUI/AnyChild.swift", "swift", [ImportRef("SwiftUI", 3)]),
+        ("ios/Core/Views/SwiftUI/Host.swift", "swift", []),
+    ]
+    assert resolve_repo(files, {}).edges == []
+
+
+def test_swift_module_folder_holding_the_importer_is_not_its_import():
+    files = [
+        ("App/Widgets/Widgets/Clock.swift", "swift", [ImportRef("Widgets", 1)]),
+        ("App/Widgets/Widgets/Dial.swift", "swift", []),
+    ]
+    assert resolve_repo(files, {}).edges == []
