@@ -44,6 +44,7 @@ def _edges(name: str) -> dict[tuple[str, str], set[str]]:
 KOTLIN = "app/src/main/kotlin/com/acme/notes/"
 SCALA = "src/main/scala/com/acme/calc/"
 SHOP = "src/Acme.Shop/"
+GEO = "Sources/Geometry/"
 
 
 @pytest.mark.parametrize(
@@ -91,6 +92,15 @@ SHOP = "src/Acme.Shop/"
             SHOP + "ShopInfo.cs",
             "csharp:same-namespace",
         ),
+        # Swift: a module's files see each other's top-level names with no import
+        ("swift-geometry", GEO + "Polygon.swift", GEO + "Point.swift", "swift:same-module"),
+        ("swift-geometry", GEO + "Polygon.swift", GEO + "Internal/Math.swift", "swift:same-module"),
+        (
+            "swift-geometry",
+            "Sources/GeoCLI/main.swift",
+            "Sources/GeoCLI/Format.swift",
+            "swift:same-module",
+        ),
         # a using there only for extension methods
         (
             "cs-shop",
@@ -117,6 +127,9 @@ def test_trap_edge_exists_with_its_rule(fixture, src, dst, rule):
         ("kotlin-notes", KOTLIN + "Headline.kt", "app/src/main/kotlin/com/acme/other/Note.kt"),
         ("scala-calc", SCALA + "Eval.scala", "src/main/scala/com/acme/other/Expr.scala"),
         ("cs-shop", SHOP + "Models/Cart.cs", SHOP + "Legacy/Product.cs"),
+        # another Swift module's Point; an extension does not declare its type
+        ("swift-geometry", GEO + "Polygon.swift", "Sources/Legacy/Point.swift"),
+        ("swift-geometry", GEO + "Polygon.swift", GEO + "Point+Scale.swift"),
         # one part of a partial class does not depend on the other
         ("cs-shop", SHOP + "Models/Cart.cs", SHOP + "Models/Cart.Discounts.cs"),
     ],
@@ -197,3 +210,18 @@ def test_swift_module_folder_holding_the_importer_is_not_its_import():
         ("App/Widgets/Widgets/Dial.swift", "swift", []),
     ]
     assert resolve_repo(files, {}).edges == []
+
+
+def test_swift_declarations_are_top_level_names_but_not_extensions():
+    text = (
+        "struct P {}\nextension P {}\nprotocol S {}\ntypealias V = P\nfunc f() {}\n"
+        "let origin = P()\nclass C { func m() {} }\n"
+    )
+    assert extract_declarations(text, "swift") == (
+        "class:P",
+        "class:S",
+        "class:V",
+        "class:f",
+        "class:origin",
+        "class:C",
+    )

@@ -19,8 +19,8 @@ Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 ``@static``          turns kind ``k`` into ``k_static`` (Java ``import static``).
 ``@system``          a C/C++ ``#include <...>``.
 ``@declaration``     a package/namespace name the file declares (not an import).
-``@type_use``        a simple name the code uses (Java, Kotlin, Scala, C#): what the language's
-                     ``implicit`` rule turns into same-package references and the names a
+``@type_use``        a simple name the code uses (Java, Kotlin, Scala, C#, Swift): what the
+                     language's ``implicit`` rule turns into same-package references and the names a
                      wildcard import takes (``normalize/jvm.py``). Type names are most of a
                      file's matches, so their patterns are told apart by index, before any
                      other work.
@@ -274,7 +274,12 @@ _RULES: dict[str, LanguageRules] = {
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
         select=php.first_mentions,
     ),
-    "swift": LanguageRules("swift", swift.expand),
+    "swift": LanguageRules(
+        "swift",
+        swift.expand,
+        declarations=swift.declarations,
+        implicit=swift.implicit_imports,
+    ),
 }
 
 

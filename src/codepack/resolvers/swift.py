@@ -11,13 +11,23 @@ repository (``Foundation``, ``UIKit``, packages from other repositories) are ext
 are the modules Apple's SDKs ship even when a folder bears their name (``ios/Views/SwiftUI/``
 holds a project's SwiftUI views, not the framework); a folder that holds the importer is never
 the module it imports (a module does not import itself).
+
+Within a module no import is needed: the implicit ``same_module`` import carries the names a
+file uses, and links the files of its own module that declare them (``swift:same-module``,
+nearest copy per name). A file's module is its SwiftPM target folder (``Sources/<Module>/``,
+``Tests/<Module>/``), or, outside any, the repository's other Swift files together (an Xcode or
+CocoaPods target, whose bounds only the project file knows).
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from codepack.languages.normalize.swift import SAME_MODULE, TOP_LEVEL
 from codepack.records import ImportRef
 from codepack.resolvers.base import (
     RepoContext,
+    by_nearness,
     cap_targets,
     folders_by_nearness,
     stem,
@@ -44,9 +54,31 @@ class SwiftResolver:
     """Resolves Swift module imports of one repository."""
 
     def __init__(self, repo: RepoContext) -> None:
+        self.repo = repo
         self.index = repo.index
 
+    @cached_property
+    def module_names(self) -> dict[str, dict[str, list[str]]]:
+        """``module folder -> top-level name -> files declaring it`` (files sorted)."""
+        table: dict[str, dict[str, list[str]]] = {}
+        for path in sorted(self.repo.declarations):
+            if self.repo.languages.get(path) != "swift" or not self.index.is_file(path):
+                continue
+            names = table.setdefault(module_folder(path), {})
+            for entry in self.repo.declarations[path]:
+                if entry.startswith(TOP_LEVEL):
+                    names.setdefault(entry[len(TOP_LEVEL) :], []).append(path)
+        return table
+
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
+        if ref.kind == SAME_MODULE:
+            declared = self.module_names.get(module_folder(importer), {})
+            chosen = []
+            for name in ref.names:
+                files = [f for f in declared.get(name, ()) if f != importer]
+                if files:
+                    chosen.append(by_nearness(importer, files)[0])
+            return tagged(cap_targets(importer, chosen), "swift:same-module")
         parts = [p.strip() for p in ref.spec.strip().split(".")]
         if not parts or not all(p.isidentifier() for p in parts):
             return []
@@ -74,3 +106,13 @@ class SwiftResolver:
 def _parent_name(folder: str) -> str:
     """The name of the folder holding ``folder`` ("" at the root)."""
     return folder.rpartition("/")[0].rpartition("/")[2]
+
+
+def module_folder(path: str) -> str:
+    """The SwiftPM target folder holding ``path`` (``Sources/Geometry``, ``Tests/GeoTests``,
+    the innermost one), or "" for a file outside every target."""
+    parts = path.split("/")[:-1]
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] in _MODULE_PARENTS:
+            return "/".join(parts[: i + 2])
+    return ""
