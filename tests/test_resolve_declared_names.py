@@ -225,3 +225,16 @@ def test_swift_declarations_are_top_level_names_but_not_extensions():
         "class:origin",
         "class:C",
     )
+
+
+def test_named_links_are_not_capped_like_a_package_fan_out():
+    # pythonnet's Runtime.cs names over 32 types of its namespace: each is a real dependency,
+    # so the 32-target cap of a coarse import (a package, a module) does not apply
+    names = tuple(f"T{i:02}" for i in range(40))
+    files = [("Runtime.cs", "csharp", [ImportRef("P", 1, kind="same_namespace", names=names)])]
+    declarations = {"Runtime.cs": ("P", "class:P.Runtime")}
+    for name in names:
+        files.append((f"{name}.cs", "csharp", []))
+        declarations[f"{name}.cs"] = ("P", f"class:P.{name}")
+    edges = resolve_repo(files, {}, declarations=declarations).edges
+    assert sorted(e.dst for e in edges) == [f"{name}.cs" for name in names]

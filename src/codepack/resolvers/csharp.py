@@ -36,6 +36,7 @@ from codepack.resolvers.base import (
     cap_targets,
     dotted_name,
     folders_by_nearness,
+    named_targets,
     stem,
     tagged,
 )
@@ -103,11 +104,11 @@ class CSharpResolver:
                 else:
                     rest.append(name)
             unbound = rest
-        return cap_targets(importer, found)
+        return named_targets(importer, found)
 
     def _named_types(self, importer: str, namespace: str, names: tuple[str, ...]) -> list[str]:
         declared = self.types.get(namespace, {})
-        return cap_targets(
+        return named_targets(
             importer, (f for name in names for f in self._files_of(declared, name, importer))
         )
 

@@ -40,6 +40,7 @@ from codepack.resolvers.base import (
     cap_targets,
     dotted_name,
     folders_by_nearness,
+    named_targets,
     stem,
     tagged,
 )
@@ -172,16 +173,16 @@ class JvmResolver:
             provided = self.members.get(package, {})
             chosen = []
             for name in names:
-                files = [p for p in provided.get(name, ()) if p != importer]
+                files = named_targets(importer, provided.get(name, ()))
                 if files:
                     chosen.append(by_nearness(importer, files)[0])
-            return cap_targets(importer, chosen)
+            return sorted(set(chosen))
         wanted = set(names)
         by_class: dict[str, list[str]] = {}
         for path in self._package_members(importer, package):
             if path != importer and stem(path) in wanted:
                 by_class.setdefault(stem(path), []).append(path)
-        return cap_targets(importer, (by_nearness(importer, c)[0] for c in by_class.values()))
+        return named_targets(importer, (by_nearness(importer, c)[0] for c in by_class.values()))
 
     def _package_members(self, importer: str, package: str) -> list[str]:
         """The class files of ``package``: declared, or (no declarations) those of every

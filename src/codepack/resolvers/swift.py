@@ -30,6 +30,7 @@ from codepack.resolvers.base import (
     by_nearness,
     cap_targets,
     folders_by_nearness,
+    named_targets,
     stem,
     tagged,
 )
@@ -75,10 +76,10 @@ class SwiftResolver:
             declared = self.module_names.get(module_folder(importer), {})
             chosen = []
             for name in ref.names:
-                files = [f for f in declared.get(name, ()) if f != importer]
+                files = named_targets(importer, declared.get(name, ()))
                 if files:
                     chosen.append(by_nearness(importer, files)[0])
-            return tagged(cap_targets(importer, chosen), "swift:same-module")
+            return tagged(sorted(set(chosen)), "swift:same-module")
         parts = [p.strip() for p in ref.spec.strip().split(".")]
         if not parts or not all(p.isidentifier() for p in parts):
             return []

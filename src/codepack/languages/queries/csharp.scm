@@ -24,7 +24,7 @@
    (record_declaration name: (identifier) @declaration)
    (delegate_declaration name: (identifier) @declaration)]))
 
-; Simple names in type positions, and receivers of `Foo.Bar`: a type of the same (or an
+; Simple names in type positions, and receivers of `Foo.Bar` (also `new Foo.Inner()`): a type of the same (or an
 ; enclosing) namespace needs no `using`, and `using A.B;` links only the types the file names.
 (_ type: (identifier) @type_use)
 (_ returns: (identifier) @type_use)
@@ -33,3 +33,4 @@
 (base_list (identifier) @type_use)
 (attribute name: (identifier) @type_use)
 (member_access_expression expression: (identifier) @type_use)
+(_ type: (qualified_name qualifier: (identifier) @type_use))
