@@ -45,9 +45,10 @@ def show(corpus: Path, repo: str, ref: dict, src: str, dst: str) -> str:
     lines = (corpus / repo / src).read_text(encoding="utf-8", errors="replace").splitlines()
     written = lines[ref["line"] - 1].strip() if 0 < ref["line"] <= len(lines) else "?"
     target = (corpus / repo / dst).read_text(encoding="utf-8", errors="replace")
-    declared = {
-        d.rpartition(":")[2].rpartition(".")[2]
+    declared = {  # the target's top-level names (``class:<package>.<Name>`` entries)
+        d.rpartition(".")[2]
         for d in extract_declarations(target, language_for_path(dst).name)
+        if d.startswith("class:")
     }
     matched = [n for n in ref.get("names", ()) if n in declared or f"{n}Attribute" in declared]
     if not matched:  # Java classes and facades are file names, not declarations
