@@ -46,7 +46,7 @@ def show(corpus: Path, repo: str, ref: dict, src: str, dst: str) -> str:
     written = lines[ref["line"] - 1].strip() if 0 < ref["line"] <= len(lines) else "?"
     target = (corpus / repo / dst).read_text(encoding="utf-8", errors="replace")
     declared = {  # the target's top-level names (``class:<package>.<Name>`` entries)
-        d.rpartition(".")[2]
+        d.removeprefix("class:").rpartition(".")[2]
         for d in extract_declarations(target, language_for_path(dst).name)
         if d.startswith("class:")
     }

@@ -238,3 +238,13 @@ def test_named_links_are_not_capped_like_a_package_fan_out():
         declarations[f"{name}.cs"] = ("P", f"class:P.{name}")
     edges = resolve_repo(files, {}, declarations=declarations).edges
     assert sorted(e.dst for e in edges) == [f"{name}.cs" for name in names]
+
+
+def test_swift_file_without_readable_declarations_provides_its_file_name():
+    # expo-modules-core's AppContext.swift fails to parse: its type is the one its name says
+    files = [
+        ("ios/ModuleHolder.swift", "swift", [ImportRef(".", 1, "same_module", ("AppContext",))]),
+        ("ios/AppContext.swift", "swift", []),
+    ]
+    edges = resolve_repo(files, {}, declarations={}).edges
+    assert [(e.dst, e.rule) for e in edges] == [("ios/AppContext.swift", "swift:same-module")]

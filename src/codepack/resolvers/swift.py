@@ -60,15 +60,18 @@ class SwiftResolver:
 
     @cached_property
     def module_names(self) -> dict[str, dict[str, list[str]]]:
-        """``module folder -> top-level name -> files declaring it`` (files sorted)."""
+        """``module folder -> top-level name -> files declaring it`` (files sorted). A file
+        with no top-level name read (the grammar failed on it) provides the type its file
+        name says, Swift's usual one type per file."""
         table: dict[str, dict[str, list[str]]] = {}
-        for path in sorted(self.repo.declarations):
-            if self.repo.languages.get(path) != "swift" or not self.index.is_file(path):
+        for path in sorted(self.repo.languages):
+            if self.repo.languages[path] != "swift" or not self.index.is_file(path):
                 continue
+            entries = self.repo.declarations.get(path, ())
+            provided = [e[len(TOP_LEVEL) :] for e in entries if e.startswith(TOP_LEVEL)]
             names = table.setdefault(module_folder(path), {})
-            for entry in self.repo.declarations[path]:
-                if entry.startswith(TOP_LEVEL):
-                    names.setdefault(entry[len(TOP_LEVEL) :], []).append(path)
+            for name in provided or [stem(path)]:
+                names.setdefault(name, []).append(path)
         return table
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
