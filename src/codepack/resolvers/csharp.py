@@ -1,9 +1,11 @@
 """C#: ``using`` directives to the files of a namespace.
 
-``using A.B;`` brings namespace ``A.B`` into scope, which is coarser than a file: the import
-points at every file declaring ``namespace A.B`` (from the scan's declarations), at most
-``MAX_TARGETS`` of them, nearest first. ``using static A.B.C;`` and ``using X = A.B.C;`` may
-name a type: the file ``C.cs`` declaring ``A.B`` is preferred, then namespace ``A.B.C``.
+``using A.B;`` brings namespace ``A.B`` into scope, which is coarser than a file. Without the
+names the file uses (or top-level type declarations), the import points at every file
+declaring ``namespace A.B`` (from the scan's declarations), at most ``MAX_TARGETS`` of them,
+nearest first; with them, see below. ``using static A.B.C;`` and ``using X = A.B.C;`` may name
+a type: the files declaring type ``C`` in ``A.B`` (every part of a partial type), else the file
+``C.cs`` declaring ``A.B``, then namespace ``A.B.C``.
 
 Without declarations the folder convention stands in: a folder whose path ends with the
 namespace, either segment by segment (``A/B/``) or with the leading segments kept as one dotted

@@ -1,9 +1,12 @@
 """Java, Kotlin and Scala: qualified names to the files declaring them.
 
-A class ``com.acme.Foo`` lives in ``Foo.java``/``Foo.kt``/``Foo.scala`` of package ``com.acme``.
-Two ways to find it, both tried for each reading of the name:
-* declarations (when the scan supplies them): files that declare ``package com.acme`` and are
-  named ``Foo.*`` — this finds Kotlin files whose folders omit the package prefix, as the Kotlin
+A class ``com.acme.Foo`` lives in a file of package ``com.acme``. Two ways to find it, both
+tried for each reading of the name:
+* declarations (when the scan supplies them, see ``members``): a Java file provides the class
+  its name says (``Foo.java``); a Kotlin or Scala file the top-level names it declares
+  (classes, objects, traits, type aliases, top-level functions and values: ``class:`` entries),
+  so ``Models.kt`` can provide ``Foo`` and ``Bar``; a Kotlin file also provides its JVM facade
+  ``<Stem>Kt``. This finds Kotlin files whose folders omit the package prefix, as the Kotlin
   style guide recommends, and ignores source roots altogether;
 * path suffix: ``com/acme/Foo.<ext>`` under any source root (``src/main/java``,
   ``app/src/test/kotlin``, or none), nearest copy first.
@@ -11,22 +14,24 @@ The importer's own language's extension is tried first (mixed Java/Kotlin module
 
 Readings, longest first: a nested class or a static member (``com.acme.Foo.Bar``,
 ``import static com.acme.Foo.bar``) drops trailing segments until a file matches (never below
-package + class). A wildcard (``com.acme.*``) names the package (declared, or the folder
-``com/acme/``). When the extractor supplies the simple type names the file uses (``names``,
-Java), it links javac's way: the package's classes (files named ``<Name>.<ext>``) the file
-names, except names the importer's own package declares (they shadow wildcard imports);
-without names it falls back to the package's files, capped at ``MAX_TARGETS``. A wildcard on
-no package is read as a class (``import com.acme.Foo.*`` imports Foo's members). The implicit
-``same_package`` import links the own package's classes the file names, never the file itself.
-``package-info.java`` and ``module-info.java`` declare no class and are never targets.
+package + class). A wildcard (``com.acme.*``, Scala ``com.acme._``) names the package
+(declared, or the folder ``com/acme/``). With the simple names the file uses (``names``, from
+the extractor), it links javac's way, which Kotlin and Scala share: the files providing the
+names the file uses, nearest copy per name (Android flavour source sets hold one copy each),
+except names the importer's own package provides (they shadow wildcard imports); without
+names it falls back to the package's files, capped at ``MAX_TARGETS``. A wildcard on no package
+is read as a class (``import com.acme.Foo.*`` imports Foo's members). The implicit
+``same_package`` import links the own package's names the file uses, never the file itself.
+Named links are not capped: each target is a name the file uses. ``package-info.java`` and
+``module-info.java`` declare no class and are never targets.
 
 Kotlin and Scala can import top-level functions and values (``import com.acme.util.helper``):
-when no file matches, such an import points at the files of package ``com.acme.util``
-(capped), since the defining file cannot be told from the name. Scala imports may also be
-relative to the enclosing package, so a Scala name that resolves nowhere is retried under the
-importer's declared package and its parents.
+the file declaring ``helper`` is found from the declarations. Only for a package whose files
+list no top-level names (declarations from an older scan) does such an import still point at
+the package's files (capped, ``jvm:package-member``). Scala imports may also be relative to the
+enclosing package, so a Scala name that resolves nowhere is retried under the importer's
+declared package and its parents.
 """
-
 from __future__ import annotations
 
 from functools import cached_property
