@@ -87,9 +87,11 @@ def test_kotlin_imports_aliases_backticks_and_package():
         import a.b.`fun`.c
         // import x.Commented
         """
+    # the file annotation names JvmName: a used name, offered to the package and the wildcard
     assert refs(source, "kotlin") == [
+        Ref("com.acme.util", 2, "same_package", names=("JvmName",), wildcard=True),
         Ref("a.b.C", 4),
-        Ref("a.b", 5, wildcard=True),
+        Ref("a.b", 5, names=("JvmName",), wildcard=True),
         Ref("a.b.fun.c", 6),
     ]
     assert extract_declarations(dedent(source), "kotlin") == ("com.acme.util",)
@@ -135,8 +137,10 @@ def test_scala_chained_and_nested_package_clauses():
     assert extract_declarations(dedent(source), "scala") == (
         "com.acme.sub",
         "com.acme.sub.nested",
+        "class:com.acme.sub.X",
+        "class:com.acme.sub.nested.Y",
     )
-    assert extract_declarations("package a.b\nclass X\n", "scala") == ("a.b",)
+    assert extract_declarations("package a.b\nclass X\n", "scala") == ("a.b", "class:a.b.X")
 
 
 CSHARP = """\
@@ -160,17 +164,23 @@ CSHARP = """\
 
 def test_csharp_using_forms():
     assert refs(CSHARP, "csharp") == [
-        Ref("System", 1, "using"),
+        # plain usings carry the simple type names used (`A.B.C<int>` names C)
+        Ref("System", 1, "using", names=("C",)),
         Ref("A.B.C", 2, "using_static"),
         Ref("A.B.C", 3, "using_alias"),
-        Ref("Foo.Bar", 5, "using"),
-        Ref("Diagnostics.Extra", 7, "using", conditional=True),
-        Ref("Inner1", 11, "using"),
+        Ref("Foo.Bar", 5, "using", names=("C",)),
+        Ref("Diagnostics.Extra", 7, "using", names=("C",), conditional=True),
+        Ref("Inner1", 11, "using", names=("C",)),
+        Ref("Outer.Mid.Inner", 12, "same_namespace", names=("C",), wildcard=True),
     ]
 
 
 def test_csharp_namespaces_nested_and_file_scoped():
-    assert extract_declarations(dedent(CSHARP), "csharp") == ("Outer.Mid", "Outer.Mid.Inner")
+    assert extract_declarations(dedent(CSHARP), "csharp") == (
+        "Outer.Mid",
+        "Outer.Mid.Inner",
+        "class:Outer.Mid.Inner.C",
+    )
     assert extract_declarations("namespace Company.Product;\nusing A;\n", "csharp") == (
         "Company.Product",
     )

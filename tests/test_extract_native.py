@@ -247,6 +247,9 @@ def test_swift_module_imports_and_conditional_compilation():
         """,
         "swift",
     ) == [
+        # the implicit own-module import carries the names used (here only attribute names,
+        # which no declaration of the module matches)
+        Ref(".", 1, "same_module", names=("_exported", "testable"), wildcard=True),
         Ref("Foundation", 1),
         Ref("Shapes", 2, names=("Circle",)),
         Ref("App", 3),

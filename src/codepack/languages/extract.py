@@ -19,8 +19,8 @@ Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 ``@static``          turns kind ``k`` into ``k_static`` (Java ``import static``).
 ``@system``          a C/C++ ``#include <...>``.
 ``@declaration``     a package/namespace name the file declares (not an import).
-``@type_use``        a simple type name the code uses (Java): what the language's
-                     ``implicit`` rule turns into same-package references and the names a
+``@type_use``        a simple name the code uses (Java, Kotlin, Scala, C#, Swift): what the
+                     language's ``implicit`` rule turns into same-package references and the names a
                      wildcard import takes (``normalize/jvm.py``). Type names are most of a
                      file's matches, so their patterns are told apart by index, before any
                      other work.
@@ -218,13 +218,19 @@ _RULES: dict[str, LanguageRules] = {
         import_keywords=frozenset({"#include"}),
     ),
     "java": LanguageRules("java", jvm.expand_java, implicit=jvm.implicit_imports),
-    "kotlin": LanguageRules("kotlin", jvm.expand_kotlin),
+    "kotlin": LanguageRules(
+        "kotlin",
+        jvm.expand_kotlin,
+        declarations=jvm.kotlin_declarations,
+        implicit=jvm.implicit_imports,
+    ),
     "scala": LanguageRules(
         "scala",
         jvm.expand_scala,
         functions=frozenset({"function_definition", "lambda_expression"}),
         conditionals=frozenset({"if_expression", "match_expression", "try_expression"}),
-        declarations=jvm.scala_packages,
+        declarations=jvm.scala_declarations,
+        implicit=jvm.scala_implicit_imports,
     ),
     "csharp": LanguageRules(
         "csharp",
@@ -232,6 +238,7 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=frozenset({"preproc_if", "preproc_elif", "preproc_else"}),
         declarations=csharp.namespaces,
         import_keywords=frozenset({"using"}),
+        implicit=csharp.implicit_imports,
     ),
     "ruby": LanguageRules(
         "ruby",
@@ -267,7 +274,12 @@ _RULES: dict[str, LanguageRules] = {
         import_keywords=frozenset({"use", "require", "require_once", "include", "include_once"}),
         select=php.first_mentions,
     ),
-    "swift": LanguageRules("swift", swift.expand),
+    "swift": LanguageRules(
+        "swift",
+        swift.expand,
+        declarations=swift.declarations,
+        implicit=swift.implicit_imports,
+    ),
 }
 
 

@@ -241,6 +241,16 @@ def in_test_tree(path: str) -> bool:
     return False
 
 
+def named_targets(importer: str, targets: Iterable[str]) -> list[str]:
+    """The targets of an import that links only files whose names the importer uses (javac's
+    wildcard rule, same-package names): distinct, not the importer, none in test folders for
+    an importer outside them, sorted — and not capped, since each is a real dependency."""
+    unique = {t for t in targets if t != importer}
+    if not in_test_tree(importer):
+        unique = {t for t in unique if not in_test_tree(t)}
+    return sorted(unique)
+
+
 def cap_targets(importer: str, targets: Iterable[str]) -> list[str]:
     """The targets of an import naming a unit coarser than a file: distinct, not the
     importer, and — for an importer outside test folders — none inside them (production code

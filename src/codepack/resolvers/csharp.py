@@ -1,19 +1,36 @@
 """C#: ``using`` directives to the files of a namespace.
 
-``using A.B;`` brings namespace ``A.B`` into scope, which is coarser than a file: the import
-points at every file declaring ``namespace A.B`` (from the scan's declarations), at most
-``MAX_TARGETS`` of them, nearest first. ``using static A.B.C;`` and ``using X = A.B.C;`` may
-name a type: the file ``C.cs`` declaring ``A.B`` is preferred, then namespace ``A.B.C``.
+``using A.B;`` brings namespace ``A.B`` into scope, which is coarser than a file. Without the
+names the file uses (or top-level type declarations), the import points at every file
+declaring ``namespace A.B`` (from the scan's declarations), at most ``MAX_TARGETS`` of them,
+nearest first; with them, see below. ``using static A.B.C;`` and ``using X = A.B.C;`` may name
+a type: the files declaring type ``C`` in ``A.B`` (every part of a partial type), else the file
+``C.cs`` declaring ``A.B``, then namespace ``A.B.C``.
 
 Without declarations the folder convention stands in: a folder whose path ends with the
 namespace, either segment by segment (``A/B/``) or with the leading segments kept as one dotted
 project folder (``A.B/``, ``src/A.B/`` for ``A.B``; ``A.B/C/`` for ``A.B.C``).
 ``System.*`` and other framework namespaces resolve to nothing in the repository: external.
-Rules, as ``codepack deps`` names them: ``csharp:type``, ``csharp:namespace``.
+
+The scan also lists each file's top-level types (``class:A.B.Cart``; every file of a
+``partial`` type). With them, and the simple type names a file uses (``ImportRef.names``), the
+compiler's lookup is followed instead of the namespace fan-out:
+* ``[csharp:same-namespace]`` a type of the file's own namespace or an enclosing one,
+  innermost first, needs no ``using``: it links the files declaring the types the file names
+  (all parts of a partial type);
+* ``[csharp:using-named]`` ``using A.B;`` links the files of ``A.B``'s types the file names
+  (an attribute ``[Foo]`` names ``FooAttribute`` too);
+* ``[csharp:extensions]`` a ``using A.B;`` whose types the file never names is there for
+  extension methods (a call ``x.Foo()`` never names its class): it links the namespace's
+  ``*Extensions`` classes, by the .NET naming convention, or nothing.
+Rules, as ``codepack deps`` names them: ``csharp:type``, ``csharp:namespace`` and the above.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from codepack.languages.normalize.csharp import SAME_NAMESPACE, TOP_LEVEL
 from codepack.records import ImportRef
 from codepack.resolvers.base import (
     RepoContext,
@@ -21,6 +38,7 @@ from codepack.resolvers.base import (
     cap_targets,
     dotted_name,
     folders_by_nearness,
+    named_targets,
     stem,
     tagged,
 )
@@ -37,10 +55,32 @@ class CSharpResolver:
         # with declarations, a namespace no file declares is external (System.Linq, Xunit)
         self.use_folders = not any(language in _LANGUAGES for language, _ in repo.declared)
 
+    @cached_property
+    def types(self) -> dict[str, dict[str, list[str]]]:
+        """``namespace -> top-level type name -> files declaring it`` (partial types: all)."""
+        table: dict[str, dict[str, list[str]]] = {}
+        for path in sorted(self.repo.declarations):
+            if self.repo.languages.get(path) not in _LANGUAGES or not self.index.is_file(path):
+                continue
+            for entry in self.repo.declarations[path]:
+                if entry.startswith(TOP_LEVEL):
+                    namespace, _, name = dotted_name(entry[len(TOP_LEVEL) :]).rpartition(".")
+                    files = table.setdefault(namespace, {}).setdefault(name, [])
+                    if path not in files:
+                        files.append(path)
+        return table
+
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         name = dotted_name(ref.spec.strip().removeprefix("global::"))
         if not name:
             return []
+        if ref.kind == SAME_NAMESPACE:
+            return tagged(self._same_namespace(importer, name, ref.names), "csharp:same-namespace")
+        if ref.kind == "using" and ref.names and name in self.types:
+            named = self._named_types(importer, name, ref.names)
+            if named:
+                return tagged(named, "csharp:using-named")
+            return tagged(self._extension_classes(importer, name), "csharp:extensions")
         segments = name.split(".")
         type_first = ref.kind != "using" or bool(ref.names)
         readings = [(self._type, "csharp:type"), (self._namespace, "csharp:namespace")]
@@ -50,10 +90,53 @@ class CSharpResolver:
                 return tagged(found, rule)
         return []
 
+    def _same_namespace(self, importer: str, namespace: str, names: tuple[str, ...]) -> list[str]:
+        """Files of the types ``names`` the namespace ``namespace`` or an enclosing one
+        declares, each name taken from the innermost namespace that has it."""
+        parts = namespace.split(".")
+        found: list[str] = []
+        unbound = list(names)
+        for k in range(len(parts), 0, -1):
+            declared = self.types.get(".".join(parts[:k]), {})
+            rest = []
+            for name in unbound:
+                files = self._files_of(declared, name, importer)
+                if files:
+                    found.extend(files)
+                else:
+                    rest.append(name)
+            unbound = rest
+        return named_targets(importer, found)
+
+    def _named_types(self, importer: str, namespace: str, names: tuple[str, ...]) -> list[str]:
+        declared = self.types.get(namespace, {})
+        return named_targets(
+            importer, (f for name in names for f in self._files_of(declared, name, importer))
+        )
+
+    def _extension_classes(self, importer: str, namespace: str) -> list[str]:
+        declared = self.types.get(namespace, {})
+        return cap_targets(
+            importer,
+            (f for name, files in declared.items() if name.endswith("Extensions") for f in files),
+        )
+
+    @staticmethod
+    def _files_of(declared: dict[str, list[str]], name: str, importer: str) -> list[str]:
+        """Every file declaring type ``name`` (or attribute class ``nameAttribute``), not the
+        importer itself: a partial type's other parts are not a dependency of one part."""
+        files = declared.get(name) or declared.get(name + "Attribute") or []
+        if importer in files:
+            return []
+        return files
+
     def _type(self, importer: str, segments: list[str]) -> list[str]:
         if len(segments) < 2:
             return []
         namespace, type_name = ".".join(segments[:-1]), segments[-1]
+        parts = [p for p in self.types.get(namespace, {}).get(type_name, ()) if p != importer]
+        if parts:
+            return sorted(parts)
         declared = [
             p
             for p in self.repo.declaring(_LANGUAGES, namespace)

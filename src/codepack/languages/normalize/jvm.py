@@ -149,17 +149,100 @@ def _clause_name(clause: Node) -> str:
 
 
 SAME_PACKAGE = "same_package"  # kind of the implicit import of the file's own package
+# A declaration entry ``class:<package>.<Name>``: a top-level name (class, object, interface,
+# type alias; Kotlin/Scala 3 top-level function or value) that ``<package>`` gets from the
+# file. Other entries are package names.
+TOP_LEVEL = "class:"
+
+# parents of the @declaration nodes that name a package (the others name a top-level member)
+_PACKAGE_PARENTS = frozenset({"package_declaration", "package_header", "package_clause"})
+
+
+def _is_package_name(node: Node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.type in _PACKAGE_PARENTS
+
+
+def java_package(declared: Sequence[Node]) -> Node | None:
+    """The node naming the file's package (Java, Kotlin: the first package line)."""
+    return next((node for node in declared if _is_package_name(node)), None)
+
+
+def kotlin_declarations(nodes: Sequence[Node]) -> Iterator[str]:
+    """The package, then ``class:<package>.<Name>`` per top-level name the file declares."""
+    package_node = java_package(nodes)
+    package = compact(package_node) if package_node is not None else ""
+    if package:
+        yield package
+    for node in nodes:
+        if not _is_package_name(node):
+            name = _segment(node)
+            if name:
+                yield f"{TOP_LEVEL}{package}.{name}" if package else TOP_LEVEL + name
+
+
+def scala_declarations(nodes: Sequence[Node]) -> Iterator[str]:
+    """The packages (``scala_packages``), then ``class:<package>.<Name>`` per top-level
+    name, in the innermost package declared before it."""
+    ordered = sorted(nodes, key=lambda n: n.start_byte)
+    clauses = [n for n in ordered if _is_package_name(n)]
+    packages = list(dict.fromkeys(scala_packages(clauses)))
+    yield from packages
+    full = {id(n): _full_package(n.parent) for n in clauses if n.parent is not None}
+    package = ""
+    for node in ordered:
+        if _is_package_name(node):
+            package = full.get(id(node), package)
+            continue
+        name = _segment(node)
+        if name:
+            yield f"{TOP_LEVEL}{package}.{name}" if package else TOP_LEVEL + name
+
+
+def scala_package(declared: Sequence[Node]) -> Node | None:
+    """The package clause node whose full name the file's code lives in: the last clause of
+    the first chain (``package a`` + ``package b`` -> the ``b`` node, package ``a.b``)."""
+    clauses = [n for n in declared if _is_package_name(n)]
+    for node in clauses:
+        clause = node.parent
+        if clause is not None and not _followed_by_chained_clause(clause):
+            return node
+    return None
+
+
+def scala_package_name(node: Node) -> str:
+    return _full_package(node.parent) if node.parent is not None else ""
 
 
 def implicit_imports(
     imports: Sequence[ImportRef], declared: Sequence[Node], used: frozenset[str]
 ) -> Iterator[ImportRef]:
-    """``imports`` completed with the simple type names the code uses (javac's lookup order).
+    """Java and Kotlin: ``imports`` completed with the names the code uses (javac's lookup
+    order); see ``complete_imports``."""
+    node = java_package(declared)
+    package = compact(node) if node is not None else ""
+    return complete_imports(imports, node, package, used)
+
+
+def scala_implicit_imports(
+    imports: Sequence[ImportRef], declared: Sequence[Node], used: frozenset[str]
+) -> Iterator[ImportRef]:
+    """Scala: as ``implicit_imports``, for the full package of chained clauses."""
+    node = scala_package(declared)
+    package = scala_package_name(node) if node is not None else ""
+    return complete_imports(imports, node, package, used)
+
+
+def complete_imports(
+    imports: Sequence[ImportRef], package_node: Node | None, package: str, used: frozenset[str]
+) -> Iterator[ImportRef]:
+    """``imports`` completed with the simple names the code uses.
 
     Every wildcard (non-static) import gets the used names that no single-type import binds,
-    sorted, as its ``names``; the file's package (its first ``package`` declaration) gets an
-    implicit ``same_package`` import with the same names. The resolver keeps only names that
-    a class of that package declares, so ``String`` or a type parameter ``T`` costs nothing.
+    sorted, as its ``names``; the file's package gets an implicit ``same_package`` import with
+    the same names (at its ``package`` line). The resolver keeps only names that a
+    declaration of that package provides, so ``String`` or a type parameter ``T`` costs
+    nothing.
     """
     bound = {
         ref.spec.rpartition(".")[2] for ref in imports if ref.kind == "import" and not ref.wildcard
@@ -170,13 +253,11 @@ def implicit_imports(
             yield dataclasses.replace(ref, names=names)
         else:
             yield ref
-    if names and declared:
-        package = compact(declared[0])
-        if package:
-            yield ImportRef(
-                spec=package,
-                line=declared[0].start_point.row + 1,
-                kind=SAME_PACKAGE,
-                names=names,
-                wildcard=True,
-            )
+    if names and package and package_node is not None:
+        yield ImportRef(
+            spec=package,
+            line=package_node.start_point.row + 1,
+            kind=SAME_PACKAGE,
+            names=names,
+            wildcard=True,
+        )

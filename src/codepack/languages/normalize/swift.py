@@ -5,15 +5,20 @@ keeps its dotted path. A declaration import ``import struct Foo.Bar`` names a sy
 module: spec ``Foo`` (the module, which is what the resolver maps to a folder) with names
 ``("Bar",)``. ``#if canImport(X)`` blocks are flat directives in this grammar, so the
 extractor marks them conditional from ``@region.open``/``@region.close`` captures.
+
+The files of one module need no import to use each other's top-level names, so a file also
+declares its top-level names (``class:<Name>``) and gets one implicit import of kind
+``same_module`` (spec ``.``, the own module) carrying the simple names its code uses.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
 
 from codepack.languages.normalize.common import Captures, Leaf, first, text
+from codepack.records import ImportRef
 
 _DECLARATION_KINDS = frozenset(
     {"typealias", "struct", "class", "enum", "protocol", "let", "var", "func"}
@@ -33,3 +38,26 @@ def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
         yield Leaf(parts[0], kind, (".".join(parts[1:]),))
     else:
         yield Leaf(".".join(parts), kind)
+
+
+SAME_MODULE = "same_module"  # kind of the implicit import of the file's own module
+OWN_MODULE = "."  # its spec
+TOP_LEVEL = "class:"  # a declaration entry ``class:<Name>``
+
+
+def declarations(nodes: Sequence[Node]) -> Iterator[str]:
+    """``class:<Name>`` for each top-level name the file declares."""
+    for node in nodes:
+        name = text(node).strip("`")
+        if name:
+            yield TOP_LEVEL + name
+
+
+def implicit_imports(
+    imports: Sequence[ImportRef], declared: Sequence[Node], used: frozenset[str]
+) -> Iterator[ImportRef]:
+    """``imports`` plus the implicit import of the own module with the names the code uses
+    (the resolver keeps those another file of the module declares)."""
+    yield from imports
+    if used:
+        yield ImportRef(OWN_MODULE, 1, kind=SAME_MODULE, names=tuple(sorted(used)), wildcard=True)
