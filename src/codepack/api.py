@@ -24,6 +24,7 @@ from codepack.pipeline import (
     package_markers,
     scan_entries,
     scan_repo,
+    unpacked_files,
 )
 from codepack.records import Example, RepoScan
 from codepack.resolve import resolve_repo
@@ -88,22 +89,28 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """Every file's imports in one repository folder: resolved edges and unresolved imports.
 
     JSON-ready: ``{"repo", "files": [{"path", "language", "imports": [{"spec", "line", "kind",
-    "flags", "resolved": [paths], "rule"}]}], "summary": {...}}``; ``rule`` names the resolver
-    rule that found the files (``go:module-path``, ``php:same-namespace``, ...; the bare
-    language where a resolver has one rule), empty for an external import.
+    "flags", "resolved": [paths], "skipped": {path: reason}, "rule"}]}], "summary": {...}}``;
+    ``rule`` names the resolver rule that found the files (``go:module-path``,
+    ``php:same-namespace``, ...; the bare language where a resolver has one rule), empty for an
+    external import. ``resolved`` is true to the repository: it also holds files the scan
+    skipped for their content, and ``skipped`` gives their reason (``generated``,
+    ``minified``, ...) — dependencies that exist but are not in the packed data.
     """
     config = config or PackConfig()
     scan = _single_repo_scan(path, config)
+    unpacked = unpacked_files(scan.skipped)
     resolution = resolve_repo(
         [(f.path, f.language, f.imports) for f in scan.files],
         scan.aux,
         declarations={f.path: f.declarations for f in scan.files if f.declarations},
         markers=package_markers(scan),
+        unpacked=unpacked,
         go_target=config.scan.go_target,
     )
+    reasons = {s.path: s.reason.value for s in unpacked}
     targets: dict[tuple[str, Any], list[str]] = {}
     rules: dict[tuple[str, Any], set[str]] = {}
-    for edge in resolution.edges:
+    for edge in [*resolution.edges, *resolution.unpacked]:
         targets.setdefault((edge.src, edge.ref), []).append(edge.dst)
         rules.setdefault((edge.src, edge.ref), set()).add(edge.rule)
     files_out = []
@@ -116,8 +123,10 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
             n_resolved += bool(resolved)
             flags = [flag for flag in ("relative", "lazy", "type_only", "conditional",
                                        "wildcard", "system") if getattr(ref, flag)]
+            skipped = {p: reasons[p] for p in resolved if p in reasons}
             imports.append({"spec": ref.spec, "line": ref.line, "kind": ref.kind,
                             "names": list(ref.names), "flags": flags, "resolved": resolved,
+                            "skipped": skipped,
                             "rule": ",".join(sorted(rules.get((f.path, ref), ())))})
         files_out.append({"path": f.path, "language": f.language, "imports": imports})
     return {
@@ -129,6 +138,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
             "resolved": n_resolved,
             "unresolved": n_imports - n_resolved,
             "edges": len({(e.src, e.dst) for e in resolution.edges}),
+            "edges_to_skipped": len({(e.src, e.dst) for e in resolution.unpacked}),
         },
     }
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from codepack import classify, dedup, filters, secrets
@@ -28,6 +28,7 @@ from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
 from codepack.languages.extract import extract_file
+from codepack.languages.registry import language_for_path
 from codepack.order import order_files
 from codepack.records import (
     Drop,
@@ -108,12 +109,12 @@ def scan_entries(
         path, data = entry
         decided = classify.classify(path, data, config.scan, config.quality)
         if isinstance(decided, SkippedFile):
-            scan.skipped.append(decided)
+            scan.skipped.append(with_header(decided, data))
             continue
         language, text = decided
         skip = _hygiene_skip(path, language, text, config, decontaminator)
         if skip is not None:
-            scan.skipped.append(skip)
+            scan.skipped.append(with_header(skip, data))
             continue
         redactions = 0
         redacted: Drop | None = None  # audited only if the file is kept
@@ -121,7 +122,7 @@ def scan_entries(
             findings = secrets.scan(text, path)
             if findings:
                 kinds = ",".join(sorted({f.kind for f in findings}))
-                scan.skipped.append(SkippedFile(path, SkipReason.SECRETS, kinds))
+                scan.skipped.append(with_header(SkippedFile(path, SkipReason.SECRETS, kinds), data))
                 continue
         elif hygiene.secrets == "redact":  # one pass: finds and replaces together
             text, findings = secrets.redact(text, path)
@@ -131,7 +132,8 @@ def scan_entries(
                 redacted = Drop(name, path, "secrets", "redacted", kinds)
         extraction = extract_file(text, language, config.scan.import_lines)
         if extraction.too_complex is not None:
-            scan.skipped.append(SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex))
+            skip = SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex, language)
+            scan.skipped.append(skip)
             continue
         if redacted is not None:
             scan.audit.append(redacted)
@@ -225,7 +227,8 @@ def pack_scan(
         if drop is None:
             files.append(f)
         else:
-            skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
+            skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail,
+                                       f.language, f.declarations))
             result.audit.append(drop)
     result.audit.extend(scan.audit)
 
@@ -235,11 +238,13 @@ def pack_scan(
         scan.aux,
         declarations={f.path: f.declarations for f in files if f.declarations},
         markers=package_markers(scan),
+        unpacked=unpacked_files(skipped),
         go_target=config.scan.go_target,
     )
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)
-    stats["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
+    stats["imports_resolved"] += len(
+        {(e.src, e.ref) for e in [*resolution.edges, *resolution.unpacked]})
     stats["parse_errors"] += sum(1 for f in files if f.parse_error)
     stats["files_redacted"] += sum(1 for f in files if f.redactions)
 
@@ -315,6 +320,51 @@ def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[li
 def package_markers(scan: RepoScan) -> list[str]:
     """Files skipped as empty still mark packages (``pkg/__init__.py``) for the resolver."""
     return [s.path for s in scan.skipped if s.reason == SkipReason.EMPTY]
+
+
+# Files skipped for what they contain are still files of the repository that imports name:
+# the import graph keeps them as targets (``codepack deps`` shows the reason), the order never
+# holds them. Files never read as part of the repository (ignored, vendored folders, links
+# out of it, binaries, non-code) are not; empty files only mark structure (``package_markers``).
+NAMEABLE_SKIPS = frozenset({
+    SkipReason.GENERATED, SkipReason.MINIFIED, SkipReason.TOO_LARGE, SkipReason.NOT_UTF8,
+    SkipReason.LOW_QUALITY, SkipReason.CONTAMINATED, SkipReason.SECRETS,
+    SkipReason.TOO_COMPLEX, SkipReason.DUPLICATE, SkipReason.NEAR_DUPLICATE,
+    SkipReason.LANGUAGE_EXCLUDED,
+})
+HEADER_LINES = 200  # where package clauses, namespaces and Go build constraints live
+HEADER_BYTES = 16384
+
+
+def with_header(skip: SkippedFile, data: bytes) -> SkippedFile:
+    """``skip`` with the language its name gives and the declarations its first lines make,
+    when it is a file imports can name: Go build constraints and package/namespace names let
+    the resolver judge a skipped file as it judges a packed one. Only the header is parsed,
+    so a megabyte of generated tables costs a few kilobytes of parsing."""
+    language = language_for_path(skip.path)
+    if skip.reason not in NAMEABLE_SKIPS or language is None:
+        return skip
+    head = data[:HEADER_BYTES].decode("utf-8", "replace").split("\n")[:HEADER_LINES]
+    if len(head) > 1 and (len(data) > HEADER_BYTES or len(head) == HEADER_LINES):
+        head.pop()  # a cut line could read as a different statement
+    extraction = extract_file("\n".join(head), language.name)
+    return replace(skip, language=language.name, declarations=extraction.declarations)
+
+
+def unpacked_files(skipped: Iterable[SkippedFile]) -> list[SkippedFile]:
+    """The skipped files imports can name, each with its language (``resolve_repo``'s
+    ``unpacked``)."""
+    found = []
+    for skip in skipped:
+        if skip.reason not in NAMEABLE_SKIPS:
+            continue
+        if not skip.language:
+            language = language_for_path(skip.path)
+            if language is None:
+                continue
+            skip = replace(skip, language=language.name)
+        found.append(skip)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

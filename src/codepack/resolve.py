@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from codepack.records import Edge, ImportRef, Resolution
+from codepack.records import Edge, ImportRef, Resolution, SkippedFile
 from codepack.resolvers.base import MAX_TARGETS, PathIndex, RepoContext, Resolver
 from codepack.resolvers.cfamily import CFamilyResolver
 from codepack.resolvers.csharp import CSharpResolver
@@ -63,6 +63,7 @@ def resolve_repo(
     *,
     declarations: Mapping[str, tuple[str, ...]] | None = None,
     markers: Iterable[str] = (),
+    unpacked: Iterable[SkippedFile] = (),
     go_target: str = DEFAULT_GO_TARGET,
 ) -> Resolution:
     """Resolve the imports of one repository.
@@ -73,17 +74,25 @@ def resolve_repo(
     to the package/namespace names it declares (Java/Kotlin/Scala ``package``, C#/PHP
     ``namespace``); without them the resolvers fall back to folder conventions. ``markers`` are
     paths that exist but are not packed (an empty ``__init__.py``): structure, never targets.
-    ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
+    ``unpacked`` are files skipped for their content (``SkippedFile`` with the ``language``
+    and ``declarations`` the scan read): imports resolve to them as to any file, and those
+    edges go to ``Resolution.unpacked``, never to ``Resolution.edges`` (the order holds only
+    packed files). ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
     ``codepack.resolvers.go_build``).
 
     Edges are sorted by (src, dst, line, spec); unresolved imports by (src, line, spec).
     """
-    languages = {path: language for path, language, _ in files}
+    packed = {path: language for path, language, _ in files}
+    unpacked_files = {s.path: s for s in unpacked if s.language and s.path not in packed}
+    languages = {**{p: s.language for p, s in unpacked_files.items()}, **packed}
+    declared = {p: s.declarations for p, s in unpacked_files.items() if s.declarations}
+    declared.update(declarations or {})
+    index = PathIndex(packed, markers, unpacked=unpacked_files)
     repo = RepoContext(
-        index=PathIndex(languages, markers),
+        index=index,
         aux=aux,
         languages=languages,
-        declarations=declarations or {},
+        declarations=declared,
         imports={path: refs for path, _, refs in files},
         go_target=go_target,
     )
@@ -100,6 +109,7 @@ def resolve_repo(
         return instances[factory]
 
     edges: list[Edge] = []
+    to_unpacked: list[Edge] = []
     unresolved: list[tuple[str, ImportRef]] = []
     for path, language, imports in files:
         resolver = resolver_for(language) if imports else None
@@ -107,12 +117,19 @@ def resolve_repo(
             targets = resolver.resolve(path, ref) if resolver is not None else []
             if targets:
                 rule = getattr(targets, "rule", "") or language
-                edges.extend(Edge(path, target, ref, rule) for target in targets)
+                for target in targets:
+                    found = to_unpacked if index.is_unpacked(target) else edges
+                    found.append(Edge(path, target, ref, rule))
             else:
                 unresolved.append((path, ref))
-    edges.sort(key=lambda e: (e.src, e.dst, *_ref_key(e.ref)))
+    edges.sort(key=_edge_key)
+    to_unpacked.sort(key=_edge_key)
     unresolved.sort(key=lambda item: (item[0], *_ref_key(item[1])))
-    return Resolution(edges=edges, unresolved=unresolved)
+    return Resolution(edges=edges, unresolved=unresolved, unpacked=to_unpacked)
+
+
+def _edge_key(edge: Edge) -> tuple:
+    return (edge.src, edge.dst, *_ref_key(edge.ref))
 
 
 def _ref_key(ref: ImportRef) -> tuple:
@@ -120,9 +137,10 @@ def _ref_key(ref: ImportRef) -> tuple:
 
 
 def resolution_stats(resolution: Resolution) -> dict[str, int]:
-    """How many imports there were, how many resolved to at least one file, how many stayed
-    external, and how many edges (src, dst pairs, deduplicated) they produced."""
-    resolved = len({(e.src, e.ref) for e in resolution.edges})
+    """How many imports there were, how many resolved to at least one file (packed or not),
+    how many stayed external, and how many edges between packed files (src, dst pairs,
+    deduplicated) they produced."""
+    resolved = len({(e.src, e.ref) for e in [*resolution.edges, *resolution.unpacked]})
     unresolved = len(resolution.unresolved)
     return {
         "imports": resolved + unresolved,
