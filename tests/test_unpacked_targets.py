@@ -34,7 +34,7 @@ def test_deps_reports_edges_into_generated_files_with_their_skip_reason() -> Non
                                "unix/zptrace_x86_linux.go": "generated"}
     assert unix["rule"] == "go:module-path"
     assert report["summary"]["edges"] == 1
-    assert report["summary"]["edges_to_skipped"] == 2
+    assert report["summary"]["edges_with_skipped"] == 2
 
 
 def test_the_order_holds_only_packed_files() -> None:
@@ -53,7 +53,8 @@ def test_deps_text_view_names_the_skip_reason() -> None:
     result = CliRunner().invoke(app, ["deps", str(GO_GENERATED)], env={"COLUMNS": "240"})
     assert result.exit_code == 0, result.output
     assert "(skipped: generated)" in result.output
-    assert "2 edges to files not packed" in " ".join(result.output.split())
+    summary = " ".join(result.output.split())
+    assert "1 edges between packed files, 2 with a file not packed" in summary
 
 
 def test_edges_to_unpacked_files_never_reach_the_order_edges() -> None:
@@ -104,3 +105,16 @@ def test_a_one_line_reexport_file_is_packed_with_its_edges() -> None:
     report = deps(TS_BUILD)
     (index,) = _imports_of(report, "src/index.ts")[:1]
     assert index["resolved"] == ["src/operators/map.ts"] and index["skipped"] == {}
+
+
+def test_deps_reads_the_imports_of_a_skipped_file_back() -> None:
+    # compiled CommonJS with one 1,000-character ``exports.a = exports.b = ...`` line is
+    # skipped as minified, but what it requires is still a dependency of the repository
+    report = deps(TS_BUILD)
+    (bundle,) = [f for f in report["files"] if f["path"] == "dist/bundle.cjs"]
+    assert bundle["skipped"] == "minified"
+    assert [(i["spec"], i["resolved"]) for i in bundle["imports"]] == [
+        ("./subscribable.cjs", ["dist/subscribable.cjs"])]
+    packed = [f for f in report["files"] if not f["skipped"]]
+    assert len(packed) == report["summary"]["files"]
+    assert report["summary"]["skipped_files_read"] == 1

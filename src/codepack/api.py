@@ -17,7 +17,9 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
+from codepack.languages.extract import extract_file
 from codepack.pipeline import (
+    NAMEABLE_SKIPS,
     RepoResult,
     dedup_records,
     pack_scan,
@@ -26,9 +28,9 @@ from codepack.pipeline import (
     scan_repo,
     unpacked_files,
 )
-from codepack.records import Example, RepoScan
+from codepack.records import Example, ImportRef, RepoScan, SkippedFile, SkipReason
 from codepack.resolve import resolve_repo
-from codepack.sources import discover_repos, is_aux_file
+from codepack.sources import RepoSource, discover_repos, is_aux_file
 
 
 def scan_files(
@@ -79,30 +81,82 @@ def pack_repo(
     yield from pack_repo_result(name, files, config).examples
 
 
-def _single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
+def _single_repo_source(path: str | Path) -> RepoSource:
     (source,) = discover_repos([path], single_repo=True)
+    return source
+
+
+def _single_repo_scan(path: str | Path, config: PackConfig,
+                      source: RepoSource | None = None) -> RepoScan:
     no_dedup = replace(config, hygiene=replace(config.hygiene, dedup="off"))
-    return scan_repo(source, no_dedup)
+    return scan_repo(source or _single_repo_source(path), no_dedup)
+
+
+# Skipped files whose imports ``deps`` reads back: those read and judged by their content.
+# A file too large to read stays unread; an excluded language stays out of the report.
+_READ_BACK = NAMEABLE_SKIPS - {SkipReason.TOO_LARGE, SkipReason.LANGUAGE_EXCLUDED}
+# Languages whose imports must come before any other code: of a skipped file (a megabyte of
+# generated Go tables) only the first lines are parsed. Elsewhere an import may sit anywhere
+# (a CommonJS ``require`` on line 300 of compiled output), so the whole file is read.
+_IMPORTS_LEAD = frozenset({"go", "java", "kotlin", "scala", "csharp"})
+_LEAD_LINES = 300
+
+
+def _skipped_importers(
+    root: Path, unpacked: list[SkippedFile], config: PackConfig
+) -> list[tuple[SkippedFile, tuple[ImportRef, ...], tuple[str, ...]]]:
+    """The imports and declarations of skipped files read back from the folder: a generated
+    or minified file depends on other files too, and the graph ``deps`` shows is the
+    repository's. Only ``deps`` pays for this; packing never reads them."""
+    found = []
+    for skip in unpacked:
+        if skip.reason not in _READ_BACK:
+            continue
+        try:
+            data = (root / skip.path).read_bytes()[: config.scan.max_file_bytes + 1]
+        except OSError:
+            continue
+        if len(data) > config.scan.max_file_bytes:
+            continue
+        lines = config.scan.import_lines
+        if skip.language in _IMPORTS_LEAD:
+            lines = min(lines or _LEAD_LINES, _LEAD_LINES)
+            data = data[: _LEAD_LINES * 1024]  # lines of up to 1 KB: more than the lines read
+        extraction = extract_file(data.decode("utf-8", "replace"), skip.language, lines)
+        if extraction.too_complex is None:
+            found.append((skip, extraction.imports, extraction.declarations))
+    return found
 
 
 def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """Every file's imports in one repository folder: resolved edges and unresolved imports.
 
-    JSON-ready: ``{"repo", "files": [{"path", "language", "imports": [{"spec", "line", "kind",
-    "flags", "resolved": [paths], "skipped": {path: reason}, "rule"}]}], "summary": {...}}``;
-    ``rule`` names the resolver rule that found the files (``go:module-path``,
-    ``php:same-namespace``, ...; the bare language where a resolver has one rule), empty for an
-    external import. ``resolved`` is true to the repository: it also holds files the scan
-    skipped for their content, and ``skipped`` gives their reason (``generated``,
-    ``minified``, ...) — dependencies that exist but are not in the packed data.
+    JSON-ready: ``{"repo", "files": [{"path", "language", "skipped", "imports": [{"spec",
+    "line", "kind", "flags", "resolved": [paths], "skipped": {path: reason}, "rule"}]}],
+    "summary": {...}}``; ``rule`` names the resolver rule that found the files
+    (``go:module-path``, ``php:same-namespace``, ...; the bare language where a resolver has
+    one rule), empty for an external import.
+
+    The graph is true to the repository: files the scan skipped for their content
+    (generated, minified, ...) are import targets, with their reason in the import's
+    ``skipped``, and importers, with their reason in the file's ``skipped`` ("" for a packed
+    file) — dependencies that exist but are not in the packed data. ``summary.edges`` counts
+    the edges between packed files, the ones the order uses.
     """
     config = config or PackConfig()
-    scan = _single_repo_scan(path, config)
+    source = _single_repo_source(path)
+    scan = _single_repo_scan(path, config, source)
     unpacked = unpacked_files(scan.skipped)
+    importers = _skipped_importers(source.root, unpacked, config)
+    entries = [(f.path, f.language, f.imports, "") for f in scan.files]
+    entries += [(s.path, s.language, refs, s.reason.value) for s, refs, _ in importers]
+    entries.sort(key=lambda e: e[0])
+    declarations = {f.path: f.declarations for f in scan.files if f.declarations}
+    declarations.update({s.path: d for s, _, d in importers if d})
     resolution = resolve_repo(
-        [(f.path, f.language, f.imports) for f in scan.files],
+        [(p, language, refs) for p, language, refs, _ in entries],
         scan.aux,
-        declarations={f.path: f.declarations for f in scan.files if f.declarations},
+        declarations=declarations,
         markers=package_markers(scan),
         unpacked=unpacked,
         go_target=config.scan.go_target,
@@ -115,30 +169,32 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
         rules.setdefault((edge.src, edge.ref), set()).add(edge.rule)
     files_out = []
     n_imports = n_resolved = 0
-    for f in scan.files:
+    for file_path, language, refs, skipped_as in entries:
         imports = []
-        for ref in f.imports:
-            resolved = sorted(set(targets.get((f.path, ref), [])))
+        for ref in refs:
+            resolved = sorted(set(targets.get((file_path, ref), [])))
             n_imports += 1
             n_resolved += bool(resolved)
             flags = [flag for flag in ("relative", "lazy", "type_only", "conditional",
                                        "wildcard", "system") if getattr(ref, flag)]
-            skipped = {p: reasons[p] for p in resolved if p in reasons}
             imports.append({"spec": ref.spec, "line": ref.line, "kind": ref.kind,
                             "names": list(ref.names), "flags": flags, "resolved": resolved,
-                            "skipped": skipped,
-                            "rule": ",".join(sorted(rules.get((f.path, ref), ())))})
-        files_out.append({"path": f.path, "language": f.language, "imports": imports})
+                            "skipped": {p: reasons[p] for p in resolved if p in reasons},
+                            "rule": ",".join(sorted(rules.get((file_path, ref), ())))})
+        files_out.append({"path": file_path, "language": language, "skipped": skipped_as,
+                          "imports": imports})
+    pairs = {(e.src, e.dst) for e in [*resolution.edges, *resolution.unpacked]}
     return {
         "repo": scan.name,
         "files": files_out,
         "summary": {
             "files": len(scan.files),
+            "skipped_files_read": len(importers),
             "imports": n_imports,
             "resolved": n_resolved,
             "unresolved": n_imports - n_resolved,
-            "edges": len({(e.src, e.dst) for e in resolution.edges}),
-            "edges_to_skipped": len({(e.src, e.dst) for e in resolution.unpacked}),
+            "edges": sum(1 for a, b in pairs if a not in reasons and b not in reasons),
+            "edges_with_skipped": sum(1 for a, b in pairs if a in reasons or b in reasons),
         },
     }
 

@@ -332,8 +332,8 @@ NAMEABLE_SKIPS = frozenset({
     SkipReason.TOO_COMPLEX, SkipReason.DUPLICATE, SkipReason.NEAR_DUPLICATE,
     SkipReason.LANGUAGE_EXCLUDED,
 })
-HEADER_LINES = 200  # where package clauses, namespaces and Go build constraints live
-HEADER_BYTES = 16384
+HEADER_LINES = 100  # where package clauses, namespaces and Go build constraints live
+HEADER_BYTES = 4096
 
 
 def with_header(skip: SkippedFile, data: bytes) -> SkippedFile:

@@ -39,13 +39,15 @@ def deps_command(
             if unresolved_only and imp["resolved"]:
                 continue
             targets = [_shown(target, imp["skipped"]) for target in imp["resolved"]]
-            table.add_row(f["path"], str(imp["line"]), imp["spec"], ",".join(imp["flags"]),
+            importer = _shown(f["path"], {f["path"]: f["skipped"]} if f["skipped"] else {})
+            table.add_row(importer, str(imp["line"]), imp["spec"], ",".join(imp["flags"]),
                           "\n".join(targets) or "[dim](external)[/]", imp["rule"])
     err_console.print(table)
     s = report["summary"]
-    err_console.print(f"{s['files']} files, {s['imports']} imports, {s['resolved']} resolved, "
-                      f"{s['unresolved']} external, {s['edges']} edges, "
-                      f"{s['edges_to_skipped']} edges to files not packed")
+    err_console.print(f"{s['files']} files (+{s['skipped_files_read']} skipped), "
+                      f"{s['imports']} imports, {s['resolved']} resolved, "
+                      f"{s['unresolved']} external, {s['edges']} edges between packed files, "
+                      f"{s['edges_with_skipped']} with a file not packed")
 
 
 def _shown(target: str, skipped: dict[str, str]) -> str:
