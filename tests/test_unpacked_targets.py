@@ -96,6 +96,9 @@ def test_a_skipped_file_keeps_the_declarations_of_its_header_only() -> None:
     skip = with_header(SkippedFile("z.go", SkipReason.GENERATED, "header"), text.encode())
     assert skip.language == "go"
     assert skip.declarations == ("unix", "//go:build linux && arm64")
+    # a language whose resolver reads no declarations: the name is all it needs
+    js = with_header(SkippedFile("m.js", SkipReason.MINIFIED, "long"), b"package x\n")
+    assert (js.language, js.declarations) == ("javascript", ())
     # never walked or never code: nothing is read
     vendored = SkippedFile("vendor", SkipReason.VENDORED, "not walked")
     assert with_header(vendored, b"") is vendored

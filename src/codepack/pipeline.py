@@ -17,6 +17,7 @@ through scan and pack in one task and nothing is spilled.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -332,22 +333,32 @@ NAMEABLE_SKIPS = frozenset({
     SkipReason.TOO_COMPLEX, SkipReason.DUPLICATE, SkipReason.NEAR_DUPLICATE,
     SkipReason.LANGUAGE_EXCLUDED,
 })
-HEADER_LINES = 100  # where package clauses, namespaces and Go build constraints live
-HEADER_BYTES = 4096
+HEADER_BYTES = 4096  # where package clauses, namespaces and Go build constraints live
+# Languages whose resolvers read declarations (Go build constraints and package, JVM packages,
+# C#/PHP namespaces and classes); for the others a skipped file's path is all they use.
+_DECLARING = frozenset({"go", "java", "kotlin", "scala", "csharp", "php"})
+# Go's header ends with the package clause: constraints must come before it.
+_GO_PACKAGE_LINE = re.compile(rb"^package[ \t]+\w+[^\n]*$", re.M)
 
 
 def with_header(skip: SkippedFile, data: bytes) -> SkippedFile:
-    """``skip`` with the language its name gives and the declarations its first lines make,
+    """``skip`` with the language its name gives and the declarations its header makes,
     when it is a file imports can name: Go build constraints and package/namespace names let
-    the resolver judge a skipped file as it judges a packed one. Only the header is parsed,
-    so a megabyte of generated tables costs a few kilobytes of parsing."""
+    the resolver judge a skipped file as it judges a packed one. Only the header is parsed
+    (at most ``HEADER_BYTES``; a Go file up to its package clause), so a megabyte of
+    generated tables costs a fraction of a millisecond."""
     language = language_for_path(skip.path)
     if skip.reason not in NAMEABLE_SKIPS or language is None:
         return skip
-    head = data[:HEADER_BYTES].decode("utf-8", "replace").split("\n")[:HEADER_LINES]
-    if len(head) > 1 and (len(data) > HEADER_BYTES or len(head) == HEADER_LINES):
-        head.pop()  # a cut line could read as a different statement
-    extraction = extract_file("\n".join(head), language.name)
+    if language.name not in _DECLARING:
+        return replace(skip, language=language.name)
+    head = data[:HEADER_BYTES]
+    package = _GO_PACKAGE_LINE.search(head) if language.name == "go" else None
+    if package is not None:
+        head = head[: package.end()]
+    elif len(data) > HEADER_BYTES:
+        head = head[: head.rfind(b"\n") + 1]  # a cut line could read as another statement
+    extraction = extract_file(head.decode("utf-8", "replace"), language.name)
     return replace(skip, language=language.name, declarations=extraction.declarations)
 
 
