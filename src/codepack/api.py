@@ -113,8 +113,9 @@ def _skipped_importers(
         if skip.reason not in _READ_BACK:
             continue
         try:
-            data = (root / skip.path).read_bytes()[: config.scan.max_file_bytes + 1]
-        except OSError:
+            with (root / skip.path).open("rb") as fh:
+                data = fh.read(config.scan.max_file_bytes + 1)
+        except OSError:  # gone or changed since the scan: nothing to report
             continue
         if len(data) > config.scan.max_file_bytes:
             continue
