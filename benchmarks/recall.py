@@ -13,6 +13,7 @@ edges with them, per language of the importing file:
 Usage::
 
     python benchmarks/recall.py CORPUS ORACLE_OUT [--repos a,b] [--json F] [--misses N]
+                                [--typescript-declarations]
 
 ``CORPUS/<repo>/`` is a folder of repositories; ``ORACLE_OUT`` is what
 ``oracle.py CORPUS ORACLE_OUT`` wrote (run it first, once; it is slow). ``--misses N`` prints
@@ -56,7 +57,26 @@ def language_of(path: str) -> str:
     return _FAMILY.get(name, name)
 
 
-def compare(corpus: Path, oracle_out: Path, repos: list[str] | None, misses: int) -> dict:
+_DECLARATION_FOR = {".js": ".d.ts", ".cjs": ".d.cts", ".mjs": ".d.mts"}
+
+
+def typescript_view(edges: set[tuple[str, str]], repo: Path) -> set[tuple[str, str]]:
+    """The oracle's edges with a declaration file's import of ``./x.js`` taken as ``tsc``
+    takes it: ``x.d.ts`` when that file exists (dependency-cruiser follows the ``x.js`` that
+    sits beside it; ``tsc --traceResolution`` resolves to the declaration)."""
+    seen = set()
+    for a, b in edges:
+        stem, dot, ext = b.rpartition(".")
+        declaration = stem + _DECLARATION_FOR.get(dot + ext, "")
+        if (a.endswith((".d.ts", ".d.cts", ".d.mts")) and declaration != stem
+                and (repo / declaration).is_file()):
+            b = declaration
+        seen.add((a, b))
+    return seen
+
+
+def compare(corpus: Path, oracle_out: Path, repos: list[str] | None, misses: int,
+            typescript: bool = False) -> dict:
     per_lang: dict[str, dict[str, int]] = defaultdict(lambda: {"oracle": 0, "found": 0,
                                                                "codepack": 0, "confirmed": 0})
     missed: dict[str, list[str]] = defaultdict(list)
@@ -70,6 +90,8 @@ def compare(corpus: Path, oracle_out: Path, repos: list[str] | None, misses: int
             continue
         oracle = json.loads(oracle_file.read_text(encoding="utf-8"))
         truth = {(a, b) for a, b, *_ in oracle["edges"] if a != b}
+        if typescript:
+            truth = typescript_view(truth, corpus / name)
         analysed = {_ANALYZER.get(k, k) for k in oracle.get("analyzers", {})}
         ours = codepack_edges(corpus / name)
         for a, b in truth:
@@ -103,9 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--misses", type=int, default=0,
                         help="print up to N missed and extra edges per language")
+    parser.add_argument("--typescript-declarations", action="store_true",
+                        help="score a .d.ts importing ./x.js against x.d.ts, as tsc resolves it")
     args = parser.parse_args(argv)
     repos = args.repos.split(",") if args.repos else None
-    result = compare(args.corpus, args.oracle_out, repos, args.misses)
+    result = compare(args.corpus, args.oracle_out, repos, args.misses,
+                     args.typescript_declarations)
     rows = sorted(result["per_language"].items())
     total = {k: sum(r[k] for _, r in rows) for k in ("oracle", "found", "codepack", "confirmed")}
     print(f"{'language':<12} {'oracle':>8} {'found':>8} {'recall':>7} {'ours':>8} {'precision':>9}")

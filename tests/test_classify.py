@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from codepack.classify import (
     LOCK_FILE_NAMES,
+    MEAN_LINE_MIN_CHARS,
     classify,
     classify_path,
     generated_marker,
@@ -159,7 +160,7 @@ def test_minified_by_line_lengths_and_by_name() -> None:
         "m.js", SkipReason.MINIFIED, f"longest line {len(long_line) - 1} chars > 1000"
     )
     wide = b"x = '" + b"a" * 150 + b"'\n"
-    assert reason("w.py", wide * 20) is SkipReason.MINIFIED
+    assert reason("w.py", wide * 40) is SkipReason.MINIFIED
     assert reason("vendor.min.js", b"var a = 1;\n") is SkipReason.MINIFIED
     # --no-quality leaves the line-length limits on; loosening them lets the file through
     no_quality = QualityConfig(enabled=False)
@@ -170,7 +171,23 @@ def test_minified_by_line_lengths_and_by_name() -> None:
 
 def test_minified_reason_details() -> None:
     assert minified_reason("a\n" * 10, QUALITY) is None
-    assert minified_reason("a" * 120, QualityConfig()) == "mean line length 120.0 chars > 100"
+    text = "a" * 120 + "\n"
+    assert minified_reason(text * 40, QualityConfig()) == "mean line length 120.0 chars > 100"
+
+
+def test_mean_line_length_needs_a_real_amount_of_text() -> None:
+    # a one-line re-export and a short .d.ts of long signatures are ordinary code: the mean
+    # rule used to skip them as minified, and with them every import they make
+    one_line = b"export * from './operators/someOperatorWithAVeryLongName';" * 2 + b"\n"
+    assert len(one_line) > 100 and reason("index.ts", one_line) == "typescript"
+    signature = (b"export declare function pipe<T, A, B>(op1: UnaryFunction<T, A>, "
+                 b"op2: UnaryFunction<A, B>): UnaryFunction<T, B>;\n")
+    assert reason("pipe.d.ts", signature * 20) == "typescript"
+    assert len(signature * 20) < MEAN_LINE_MIN_CHARS <= len(signature * 40)
+    # from the threshold on, the same lines are skipped as data
+    assert reason("pipe.d.ts", signature * 40) is SkipReason.MINIFIED
+    # a short file with one line past max_line_length is still minified
+    assert reason("m.js", b"var a=" + b"1+" * 600 + b"1;") is SkipReason.MINIFIED
 
 
 def test_checks_run_cheapest_first() -> None:

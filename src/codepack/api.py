@@ -16,14 +16,15 @@ from typing import Any
 
 from codepack import dedup
 from codepack.config import PackConfig
-from codepack.inputs import FilesRepo, discover_inputs
+from codepack.inputs import FilesRepo, RepoInput, discover_inputs
+from codepack.languages.extract import extract_file
 from codepack.pipeline import (
     RepoResult,
     pack_scan,
     scan_repo,
 )
-from codepack.records import Drop, Example, RepoScan
-from codepack.resolve import resolve
+from codepack.records import Drop, Example, ImportRef, RepoScan, SkippedFile, SkipReason
+from codepack.resolve import NAMEABLE_SKIPS, resolve, unpacked_files
 
 
 def scan_files(
@@ -77,51 +78,118 @@ def pack_repo(
     yield from pack_repo_result(name, files, config).examples
 
 
-def _single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
+def _single_repo_source(path: str | Path) -> RepoInput:
     (source,) = discover_inputs([path], single_repo=True)
+    return source
+
+
+def _single_repo_scan(path: str | Path, config: PackConfig,
+                      source: RepoInput | None = None) -> RepoScan:
     no_dedup = replace(config, hygiene=config.hygiene.without_dedup())
-    return scan_repo(source, no_dedup)
+    return scan_repo(source or _single_repo_source(path), no_dedup)
+
+
+# Skipped files whose imports ``deps`` reads back: those read and judged by their content.
+# A file too large to read stays unread; an excluded language stays out of the report.
+_READ_BACK = NAMEABLE_SKIPS - {SkipReason.TOO_LARGE, SkipReason.LANGUAGE_EXCLUDED}
+# Languages whose imports must come before any other code: of a skipped file (a megabyte of
+# generated Go tables) only the first lines are parsed. Elsewhere an import may sit anywhere
+# (a CommonJS ``require`` on line 300 of compiled output), so the whole file is read.
+_IMPORTS_LEAD = frozenset({"go", "java", "kotlin", "scala", "csharp"})
+_LEAD_LINES = 300
+
+
+def _skipped_importers(
+    source: RepoInput, unpacked: list[SkippedFile], config: PackConfig
+) -> list[tuple[SkippedFile, tuple[ImportRef, ...], tuple[str, ...]]]:
+    """The imports and declarations of skipped files read back from a folder input: a
+    generated or minified file depends on other files too, and the graph ``deps`` shows is the
+    repository's. Only ``deps`` pays for this; packing never reads them. Other input kinds
+    (archives, datasets, git revisions) are not read twice: their skipped files are targets
+    only."""
+    root = getattr(source, "root", None) if source.kind == "folder" else None
+    if root is None:
+        return []
+    found = []
+    for skip in unpacked:
+        if skip.reason not in _READ_BACK:
+            continue
+        try:
+            with (root / skip.path).open("rb") as fh:
+                data = fh.read(config.scan.max_file_bytes + 1)
+        except OSError:  # gone or changed since the scan: nothing to report
+            continue
+        if len(data) > config.scan.max_file_bytes:
+            continue
+        lines = config.scan.import_lines
+        if skip.language in _IMPORTS_LEAD:
+            lines = min(lines or _LEAD_LINES, _LEAD_LINES)
+            data = data[: _LEAD_LINES * 1024]  # lines of up to 1 KB: more than the lines read
+        extraction = extract_file(data.decode("utf-8", "replace"), skip.language, lines)
+        if extraction.too_complex is None:
+            found.append((skip, extraction.imports, extraction.declarations))
+    return found
 
 
 def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """Every file's imports in one repository folder: resolved edges and unresolved imports.
 
-    JSON-ready: ``{"repo", "files": [{"path", "language", "imports": [{"spec", "line", "kind",
-    "flags", "resolved": [paths], "rule"}]}], "summary": {...}}``; ``rule`` names the resolver
-    rule that found the files (``go:module-path``, ``php:same-namespace``, ...; the bare
-    language where a resolver has one rule), empty for an external import.
+    JSON-ready: ``{"repo", "files": [{"path", "language", "skipped", "imports": [{"spec",
+    "line", "kind", "flags", "resolved": [paths], "skipped": {path: reason}, "rule"}]}],
+    "summary": {...}}``; ``rule`` names the resolver rule that found the files
+    (``go:module-path``, ``php:same-namespace``, ...; the bare language where a resolver has
+    one rule), empty for an external import.
+
+    The graph is true to the repository: files the scan skipped for their content
+    (generated, minified, ...) are import targets, with their reason in the import's
+    ``skipped``, and importers, with their reason in the file's ``skipped`` ("" for a packed
+    file) — dependencies that exist but are not in the packed data. ``summary.edges`` counts
+    the edges between packed files, the ones the order uses.
     """
     config = config or PackConfig()
-    scan = _single_repo_scan(path, config)
-    resolution = resolve(scan, config)
+    source = _single_repo_source(path)
+    scan = _single_repo_scan(path, config, source)
+    unpacked = unpacked_files(scan.skipped)
+    importers = _skipped_importers(source, unpacked, config)
+    resolution = resolve(scan, config,
+                         importers=[(s.path, s.language, refs, d) for s, refs, d in importers])
+    entries = [(f.path, f.language, f.imports, "") for f in scan.files]
+    entries += [(s.path, s.language, refs, s.reason.value) for s, refs, _ in importers]
+    entries.sort(key=lambda e: e[0])
+    reasons = {s.path: s.reason.value for s in unpacked}
     targets: dict[tuple[str, Any], list[str]] = {}
     rules: dict[tuple[str, Any], set[str]] = {}
-    for edge in resolution.edges:
+    for edge in [*resolution.edges, *resolution.unpacked]:
         targets.setdefault((edge.src, edge.ref), []).append(edge.dst)
         rules.setdefault((edge.src, edge.ref), set()).add(edge.rule)
     files_out = []
     n_imports = n_resolved = 0
-    for f in scan.files:
+    for file_path, language, refs, skipped_as in entries:
         imports = []
-        for ref in f.imports:
-            resolved = sorted(set(targets.get((f.path, ref), [])))
+        for ref in refs:
+            resolved = sorted(set(targets.get((file_path, ref), [])))
             n_imports += 1
             n_resolved += bool(resolved)
             flags = [flag for flag in ("relative", "lazy", "type_only", "conditional",
                                        "wildcard", "system") if getattr(ref, flag)]
             imports.append({"spec": ref.spec, "line": ref.line, "kind": ref.kind,
                             "names": list(ref.names), "flags": flags, "resolved": resolved,
-                            "rule": ",".join(sorted(rules.get((f.path, ref), ())))})
-        files_out.append({"path": f.path, "language": f.language, "imports": imports})
+                            "skipped": {p: reasons[p] for p in resolved if p in reasons},
+                            "rule": ",".join(sorted(rules.get((file_path, ref), ())))})
+        files_out.append({"path": file_path, "language": language, "skipped": skipped_as,
+                          "imports": imports})
+    pairs = {(e.src, e.dst) for e in [*resolution.edges, *resolution.unpacked]}
     return {
         "repo": scan.name,
         "files": files_out,
         "summary": {
             "files": len(scan.files),
+            "skipped_files_read": len(importers),
             "imports": n_imports,
             "resolved": n_resolved,
             "unresolved": n_imports - n_resolved,
-            "edges": len({(e.src, e.dst) for e in resolution.edges}),
+            "edges": sum(1 for a, b in pairs if a not in reasons and b not in reasons),
+            "edges_with_skipped": sum(1 for a, b in pairs if a in reasons or b in reasons),
         },
     }
 

@@ -17,9 +17,10 @@ through scan and pack in one task and nothing is spilled.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from codepack import classify, dedup, filters, secrets
@@ -28,6 +29,7 @@ from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
 from codepack.languages.extract import extract_file
+from codepack.languages.registry import language_for_path
 from codepack.order import OrderResult, order_files
 from codepack.records import (
     Drop,
@@ -39,7 +41,7 @@ from codepack.records import (
     SkipReason,
     SourceFile,
 )
-from codepack.resolve import resolve
+from codepack.resolve import NAMEABLE_SKIPS, resolve
 from codepack.tokens import TokenCounter, load_counter
 
 # The stage that removed a file, by skip reason: the `stage` column of dropped.parquet.
@@ -108,12 +110,12 @@ def _scan_entries(
         path, data = entry
         decided = classify.classify(path, data, config.scan, config.quality)
         if isinstance(decided, SkippedFile):
-            scan.skipped.append(decided)
+            scan.skipped.append(with_header(decided, data))
             continue
         language, text = decided
         skip = _hygiene_skip(path, language, text, config, decontaminator)
         if skip is not None:
-            scan.skipped.append(skip)
+            scan.skipped.append(with_header(skip, data))
             continue
         redactions = 0
         redacted: Drop | None = None  # audited only if the file is kept
@@ -121,7 +123,7 @@ def _scan_entries(
             findings = secrets.scan(text, path)
             if findings:
                 kinds = ",".join(sorted({f.kind for f in findings}))
-                scan.skipped.append(SkippedFile(path, SkipReason.SECRETS, kinds))
+                scan.skipped.append(with_header(SkippedFile(path, SkipReason.SECRETS, kinds), data))
                 continue
         elif hygiene.secrets == "redact":  # one pass: finds and replaces together
             text, findings = secrets.redact(text, path)
@@ -131,7 +133,8 @@ def _scan_entries(
                 redacted = Drop(name, path, "secrets", "redacted", kinds)
         extraction = extract_file(text, language, config.scan.import_lines)
         if extraction.too_complex is not None:
-            scan.skipped.append(SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex))
+            skip = SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex, language)
+            scan.skipped.append(skip)
             continue
         if redacted is not None:
             scan.audit.append(redacted)
@@ -203,14 +206,16 @@ def pack_scan(
         if drop is None:
             files.append(f)
         else:
-            skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail))
+            skipped.append(SkippedFile(f.path, SkipReason(drop.reason), drop.detail,
+                                       f.language, f.declarations))
             result.audit.append(drop)
 
     by_path = {f.path: f for f in files}
-    resolution, ordered = place_files(scan, config, files)
+    resolution, ordered = place_files(scan, config, files, skipped)
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)
-    stats["imports_resolved"] += len({(e.src, e.ref) for e in resolution.edges})
+    stats["imports_resolved"] += len(
+        {(e.src, e.ref) for e in [*resolution.edges, *resolution.unpacked]})
     stats["parse_errors"] += sum(1 for f in files if f.parse_error)
 
     merge_stats(stats, {f"graph.{key}": value for key, value in ordered.stats.items()})
@@ -290,14 +295,17 @@ def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[li
 
 
 def place_files(
-    scan: RepoScan, config: PackConfig, files: Sequence[SourceFile]
+    scan: RepoScan,
+    config: PackConfig,
+    files: Sequence[SourceFile],
+    skipped: Sequence[SkippedFile] | None = None,
 ) -> tuple[Resolution, OrderResult]:
     """Resolve and order the files of a scanned repository that survived deduplication.
 
     The one place both ``pack_scan`` and ``codepack explain`` get their order from, so the
     order explained is the order packed, under every option.
     """
-    resolution = resolve(scan, config, files)
+    resolution = resolve(scan, config, files, skipped=skipped)
     ordered = order_files(
         [f.path for f in files],
         {f.path: f.language for f in files},
@@ -307,6 +315,36 @@ def place_files(
         seed=config.seed,
     )
     return resolution, ordered
+
+
+HEADER_BYTES = 4096  # where package clauses, namespaces and Go build constraints live
+# Languages whose resolvers read declarations (Go build constraints and package, JVM packages,
+# C#/PHP namespaces and classes); for the others a skipped file's path is all they use.
+_DECLARING = frozenset({"go", "java", "kotlin", "scala", "csharp", "php"})
+# Go's header ends with the package clause: constraints must come before it.
+_GO_PACKAGE_LINE = re.compile(rb"^package[ \t]+\w+[^\n]*$", re.M)
+
+
+def with_header(skip: SkippedFile, data: bytes) -> SkippedFile:
+    """``skip`` with the language its name gives and the declarations its header makes,
+    when it is a file imports can name: Go build constraints and package/namespace names let
+    the resolver judge a skipped file as it judges a packed one. Only the header is parsed
+    (at most ``HEADER_BYTES``; a Go file up to its package clause), so a megabyte of
+    generated tables costs a fraction of a millisecond."""
+    language = language_for_path(skip.path)
+    if skip.reason not in NAMEABLE_SKIPS or language is None:
+        return skip
+    if language.name not in _DECLARING:
+        return replace(skip, language=language.name)
+    head = data[:HEADER_BYTES]
+    package = _GO_PACKAGE_LINE.search(head) if language.name == "go" else None
+    if package is not None:
+        head = head[: package.end()]
+    elif len(data) > HEADER_BYTES:
+        head = head[: head.rfind(b"\n") + 1]  # a cut line could read as another statement
+    extraction = extract_file(head.decode("utf-8", "replace"), language.name)
+    return replace(skip, language=language.name, declarations=extraction.declarations)
+
 
 
 # ---------------------------------------------------------------------------------------------

@@ -90,11 +90,19 @@ class SourceFile:
 
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
-    """A file found in a repository that will not be packed, and why."""
+    """A file found in a repository that will not be packed, and why.
+
+    A file skipped for its content (generated, minified, too large, ...) is still a file that
+    imports can name: ``language`` (from its name) and the ``declarations`` of its header
+    (Go build constraints, package/namespace names), when the scan read them, let the resolver
+    judge it like a packed file (see ``resolve_repo``'s ``unpacked``).
+    """
 
     path: str
     reason: SkipReason
     detail: str = ""
+    language: str = ""
+    declarations: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -132,6 +140,9 @@ class Resolution:
 
     edges: list[Edge] = field(default_factory=list)
     unresolved: list[tuple[str, ImportRef]] = field(default_factory=list)  # (importer, ref)
+    # imports resolved to files that exist but are not packed (generated, minified, ...):
+    # true dependencies that ``codepack deps`` reports, never part of the order
+    unpacked: list[Edge] = field(default_factory=list)
 
 
 class PlaceReason(StrEnum):

@@ -23,9 +23,19 @@ cannot disagree about an edge. ``resolve_repo`` is the building block under it, 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from codepack.records import Edge, ImportRef, RepoScan, Resolution, SkipReason, SourceFile
+from codepack.languages.registry import language_for_path
+from codepack.records import (
+    Edge,
+    ImportRef,
+    RepoScan,
+    Resolution,
+    SkippedFile,
+    SkipReason,
+    SourceFile,
+)
 from codepack.resolvers.base import MAX_TARGETS, PathIndex, RepoContext, Resolver
 from codepack.resolvers.cfamily import CFamilyResolver
 from codepack.resolvers.csharp import CSharpResolver
@@ -67,7 +77,12 @@ RESOLVERS: dict[str, ResolverFactory] = {
 
 
 def resolve(
-    scan: RepoScan, config: PackConfig, files: Sequence[SourceFile] | None = None
+    scan: RepoScan,
+    config: PackConfig,
+    files: Sequence[SourceFile] | None = None,
+    *,
+    skipped: Sequence[SkippedFile] | None = None,
+    importers: Sequence[tuple[str, str, Sequence[ImportRef], tuple[str, ...]]] = (),
 ) -> Resolution:
     """Resolve the imports of a scanned repository with the run's options.
 
@@ -75,15 +90,54 @@ def resolve(
     passes what is left after deduplication, so a dropped file is never a target. The scan
     gives the rest: resolver config files (``aux``), each file's declarations, and the package
     markers (``package_markers``), which exist even though they are not packed.
+
+    ``skipped`` (default: the scan's) are the files left out of ``files``: those skipped for
+    their content stay import targets (``unpacked_files``; their edges go to
+    ``Resolution.unpacked``, never the order). ``importers`` adds ``(path, language, imports,
+    declarations)`` of skipped files whose imports were read back (``codepack deps`` only).
     """
     kept = scan.files if files is None else files
+    declarations = {f.path: f.declarations for f in kept if f.declarations}
+    declarations.update({path: names for path, _, _, names in importers if names})
+    entries = [(f.path, f.language, f.imports) for f in kept]
+    entries += [(path, language, refs) for path, language, refs, _ in importers]
+    entries.sort(key=lambda entry: entry[0])
     return resolve_repo(
-        [(f.path, f.language, f.imports) for f in kept],
+        entries,
         scan.aux,
-        declarations={f.path: f.declarations for f in kept if f.declarations},
+        declarations=declarations,
         markers=package_markers(scan),
+        unpacked=unpacked_files(scan.skipped if skipped is None else skipped),
         go_target=config.scan.go_target,
     )
+
+
+# Files skipped for what they contain are still files of the repository that imports name:
+# the import graph keeps them as targets (``codepack deps`` shows the reason), the order never
+# holds them. Files never read as part of the repository (ignored, vendored folders, links
+# out of it, binaries, non-code) are not; empty files only mark structure (``package_markers``).
+NAMEABLE_SKIPS = frozenset({
+    SkipReason.GENERATED, SkipReason.MINIFIED, SkipReason.TOO_LARGE, SkipReason.NOT_UTF8,
+    SkipReason.LOW_QUALITY, SkipReason.CONTAMINATED, SkipReason.SECRETS,
+    SkipReason.TOO_COMPLEX, SkipReason.DUPLICATE, SkipReason.NEAR_DUPLICATE,
+    SkipReason.LANGUAGE_EXCLUDED,
+})
+
+
+def unpacked_files(skipped: Iterable[SkippedFile]) -> list[SkippedFile]:
+    """The skipped files imports can name, each with its language (``resolve_repo``'s
+    ``unpacked``)."""
+    found = []
+    for skip in skipped:
+        if skip.reason not in NAMEABLE_SKIPS:
+            continue
+        if not skip.language:
+            language = language_for_path(skip.path)
+            if language is None:
+                continue
+            skip = replace(skip, language=language.name)
+        found.append(skip)
+    return found
 
 
 def package_markers(scan: RepoScan) -> list[str]:
@@ -98,6 +152,7 @@ def resolve_repo(
     *,
     declarations: Mapping[str, tuple[str, ...]] | None = None,
     markers: Iterable[str] = (),
+    unpacked: Iterable[SkippedFile] = (),
     go_target: str = DEFAULT_GO_TARGET,
 ) -> Resolution:
     """Resolve the imports of one repository.
@@ -108,17 +163,25 @@ def resolve_repo(
     to the package/namespace names it declares (Java/Kotlin/Scala ``package``, C#/PHP
     ``namespace``); without them the resolvers fall back to folder conventions. ``markers`` are
     paths that exist but are not packed (an empty ``__init__.py``): structure, never targets.
-    ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
+    ``unpacked`` are files skipped for their content (``SkippedFile`` with the ``language``
+    and ``declarations`` the scan read): imports resolve to them as to any file, and those
+    edges go to ``Resolution.unpacked``, never to ``Resolution.edges`` (the order holds only
+    packed files). ``go_target`` (``GOOS/GOARCH[,words]``) decides which Go files build (see
     ``codepack.resolvers.go_build``).
 
     Edges are sorted by (src, dst, line, spec); unresolved imports by (src, line, spec).
     """
-    languages = {path: language for path, language, _ in files}
+    packed = {path: language for path, language, _ in files}
+    unpacked_files = {s.path: s for s in unpacked if s.language and s.path not in packed}
+    languages = {**{p: s.language for p, s in unpacked_files.items()}, **packed}
+    declared = {p: s.declarations for p, s in unpacked_files.items() if s.declarations}
+    declared.update(declarations or {})
+    index = PathIndex(packed, markers, unpacked=unpacked_files)
     repo = RepoContext(
-        index=PathIndex(languages, markers),
+        index=index,
         aux=aux,
         languages=languages,
-        declarations=declarations or {},
+        declarations=declared,
         imports={path: refs for path, _, refs in files},
         go_target=go_target,
     )
@@ -135,6 +198,7 @@ def resolve_repo(
         return instances[factory]
 
     edges: list[Edge] = []
+    to_unpacked: list[Edge] = []
     unresolved: list[tuple[str, ImportRef]] = []
     for path, language, imports in files:
         resolver = resolver_for(language) if imports else None
@@ -142,12 +206,19 @@ def resolve_repo(
             targets = resolver.resolve(path, ref) if resolver is not None else []
             if targets:
                 rule = getattr(targets, "rule", "") or language
-                edges.extend(Edge(path, target, ref, rule) for target in targets)
+                for target in targets:
+                    found = to_unpacked if index.is_unpacked(target) else edges
+                    found.append(Edge(path, target, ref, rule))
             else:
                 unresolved.append((path, ref))
-    edges.sort(key=lambda e: (e.src, e.dst, *_ref_key(e.ref)))
+    edges.sort(key=_edge_key)
+    to_unpacked.sort(key=_edge_key)
     unresolved.sort(key=lambda item: (item[0], *_ref_key(item[1])))
-    return Resolution(edges=edges, unresolved=unresolved)
+    return Resolution(edges=edges, unresolved=unresolved, unpacked=to_unpacked)
+
+
+def _edge_key(edge: Edge) -> tuple:
+    return (edge.src, edge.dst, *_ref_key(edge.ref))
 
 
 def _ref_key(ref: ImportRef) -> tuple:
@@ -155,9 +226,10 @@ def _ref_key(ref: ImportRef) -> tuple:
 
 
 def resolution_stats(resolution: Resolution) -> dict[str, int]:
-    """How many imports there were, how many resolved to at least one file, how many stayed
-    external, and how many edges (src, dst pairs, deduplicated) they produced."""
-    resolved = len({(e.src, e.ref) for e in resolution.edges})
+    """How many imports there were, how many resolved to at least one file (packed or not),
+    how many stayed external, and how many edges between packed files (src, dst pairs,
+    deduplicated) they produced."""
+    resolved = len({(e.src, e.ref) for e in [*resolution.edges, *resolution.unpacked]})
     unresolved = len(resolution.unresolved)
     return {
         "imports": resolved + unresolved,

@@ -38,9 +38,20 @@ def deps_command(
         for imp in f["imports"]:
             if unresolved_only and imp["resolved"]:
                 continue
-            table.add_row(f["path"], str(imp["line"]), imp["spec"], ",".join(imp["flags"]),
-                          "\n".join(imp["resolved"]) or "[dim](external)[/]", imp["rule"])
+            targets = [_shown(target, imp["skipped"]) for target in imp["resolved"]]
+            importer = _shown(f["path"], {f["path"]: f["skipped"]} if f["skipped"] else {})
+            table.add_row(importer, str(imp["line"]), imp["spec"], ",".join(imp["flags"]),
+                          "\n".join(targets) or "[dim](external)[/]", imp["rule"])
     err_console.print(table)
     s = report["summary"]
-    err_console.print(f"{s['files']} files, {s['imports']} imports, {s['resolved']} resolved, "
-                      f"{s['unresolved']} external, {s['edges']} edges")
+    err_console.print(f"{s['files']} files (+{s['skipped_files_read']} skipped), "
+                      f"{s['imports']} imports, {s['resolved']} resolved, "
+                      f"{s['unresolved']} external, {s['edges']} edges between packed files, "
+                      f"{s['edges_with_skipped']} with a file not packed")
+
+
+def _shown(target: str, skipped: dict[str, str]) -> str:
+    """A resolved file, with the reason it is not packed when the scan skipped it: the
+    dependency is real, but the file is not in the data."""
+    reason = skipped.get(target)
+    return f"{target} [yellow](skipped: {reason})[/]" if reason else target

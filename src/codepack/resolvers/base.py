@@ -105,14 +105,20 @@ def folders_by_nearness(importer: str, folders: Iterable[str]) -> list[str]:
 
 
 class PathIndex:
-    """Every packable path of one repository, indexed by its tail segments.
+    """Every file of one repository that an import can name, indexed by its tail segments.
 
-    ``markers`` are paths that exist but are not packed (an empty ``__init__.py`` is skipped
-    by the scan): they tell the resolver about structure and are never edge targets.
+    ``paths`` are the packed files. ``unpacked`` are files the scan skipped for their content
+    (generated, minified, too large, ...): imports resolve to them exactly as to packed files,
+    so the graph stays true to the repository, and ``is_unpacked`` lets the caller keep those
+    edges out of the order. ``markers`` are paths that exist but are not packed (an empty
+    ``__init__.py``): they tell the resolver about structure and are never edge targets.
     """
 
-    def __init__(self, paths: Iterable[str], markers: Iterable[str] = ()) -> None:
-        self.files: tuple[str, ...] = tuple(sorted(set(paths)))
+    def __init__(
+        self, paths: Iterable[str], markers: Iterable[str] = (), unpacked: Iterable[str] = ()
+    ) -> None:
+        self._unpacked = frozenset(unpacked)
+        self.files: tuple[str, ...] = tuple(sorted({*paths, *self._unpacked}))
         self._file_set = frozenset(self.files)
         self._known = self._file_set | frozenset(markers)
         self._by_name: dict[str, list[str]] = defaultdict(list)
@@ -134,8 +140,12 @@ class PathIndex:
                 self._folders_by_name[folder.rpartition("/")[2]].append(folder)
 
     def is_file(self, path: str) -> bool:
-        """A packable file (a possible edge target)."""
+        """A file an import can name (a possible edge target), packed or not."""
         return path in self._file_set
+
+    def is_unpacked(self, path: str) -> bool:
+        """A file imports can name that the scan did not pack."""
+        return path in self._unpacked
 
     def exists(self, path: str) -> bool:
         """A file that exists in the repository, packable or not."""

@@ -3,9 +3,11 @@
 Rules, in order:
 * Relative specifiers (``./a``, ``../b/c.js``, ``/src/x``: a leading ``/`` is the repository
   root) are joined to the importer's folder and probed: the exact file, a ``.js``/``.jsx``/
-  ``.mjs``/``.cjs`` name standing for its TypeScript source (the TS ESM convention), the name
-  plus each extension, the folder's ``package.json`` entry point, then ``index.<ext>``.
-  TypeScript importers probe TypeScript extensions first, JavaScript importers JavaScript first.
+  ``.mjs``/``.cjs`` name standing for its TypeScript source or declaration (the TS ESM
+  convention), the name plus each extension, the folder's ``package.json`` entry point, then
+  ``index.<ext>``. TypeScript importers (``.d.ts`` included) probe TypeScript first, as
+  ``tsc`` does: ``./x.js`` from ``a.d.ts`` is ``x.d.ts`` even where the built ``x.js`` sits
+  beside it; JavaScript importers probe JavaScript first and take the file named.
 * Bare specifiers go through the nearest ``tsconfig.json``/``jsconfig.json`` (``extends`` chains
   inside the repository followed): ``compilerOptions.paths`` (the pattern with the longest
   prefix before ``*`` wins; exact keys beat wildcards), then ``baseUrl``.
@@ -91,12 +93,19 @@ class JsTsResolver:
         return None
 
     def _file_candidates(self, base: str, ts_first: bool) -> Iterator[str]:
+        """The exact name and its TypeScript stand-ins, then the name plus each extension.
+
+        ``./x.js`` is TypeScript's own rule seen from a TypeScript importer (``.d.ts``
+        included): ``x.ts``, ``x.tsx``, ``x.d.ts`` before an ``x.js`` that exists beside
+        them, since types come from the declaration, not from the build output. A JavaScript
+        importer means the file it names, and reaches the TypeScript source only when that
+        file is absent (a TS project importing its own modules by output name).
+        """
         if not base:
             return
-        yield base
         root, ext = posixpath.splitext(base)
-        for ts_ext in _TS_SOURCE_FOR.get(ext, ()):
-            yield root + ts_ext
+        stand_ins = [root + ts_ext for ts_ext in _TS_SOURCE_FOR.get(ext, ())]
+        yield from (*stand_ins, base) if ts_first else (base, *stand_ins)
         for ext in self._extensions(ts_first):
             yield base + ext
 
