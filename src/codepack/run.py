@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from codepack import __version__, dedup
 from codepack.config import PackConfig, check_input_options
 from codepack.counters import merge_stats, sorted_stats
+from codepack.executors.base import Executor
 from codepack.executors.local import LocalExecutor
 from codepack.fingerprint import fingerprint
 from codepack.inputs import RepoInput, discover_inputs
@@ -71,7 +72,6 @@ SCAN_AHEAD = 256
 PACK_AHEAD = 32
 
 ProgressFn = Callable[[str, int, int, str], None]
-Executor = Any  # LocalExecutor or executors.ray.RayExecutor: map_ordered, plan_dedup, close
 
 
 @dataclass
@@ -348,7 +348,9 @@ def _pack(
                       time.monotonic() - started, manifest)
 
 
-def make_executor(kind: str, workers: int | None, ray_address: str | None = None):
+def make_executor(
+    kind: str, workers: int | None, ray_address: str | None = None
+) -> Executor:
     """The executor for ``--executor``: ``local`` (process pool) or ``ray``."""
     if kind == "local":
         return LocalExecutor(workers)

@@ -18,11 +18,16 @@ import multiprocessing
 import os
 import weakref
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from codepack.executors.lifetime import start_worker
+
+if TYPE_CHECKING:
+    from codepack.config import HygieneConfig
+    from codepack.dedup import DedupRecord, Key
+    from codepack.records import Drop
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,7 +106,10 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 
 
 class LocalExecutor:
-    """Runs stages in this machine's processes; the global dedup plan runs in this process."""
+    """Runs stages in this machine's processes; the global dedup plan runs in this process.
+
+    Implements :class:`codepack.executors.base.Executor`.
+    """
 
     name = "local"
 
@@ -112,11 +120,15 @@ class LocalExecutor:
     def map_ordered(
         self, fn: Callable[[T], R], items: Iterable[T], ahead: int | None = None
     ) -> Iterator[R]:
+        """:func:`map_ordered` on this executor's workers; stopped by :meth:`close`."""
         results = map_ordered(fn, items, self.workers, ahead=ahead)
         self._running.add(results)
         return results
 
-    def plan_dedup(self, records, config):  # type: ignore[no-untyped-def]
+    def plan_dedup(
+        self, records: Sequence[DedupRecord], config: HygieneConfig
+    ) -> dict[Key, Drop]:
+        """Exactly ``dedup.plan_dedup(records, config)``, in this process."""
         from codepack import dedup
 
         return dedup.plan_dedup(records, config)

@@ -1,6 +1,6 @@
 """Run codepack's stages on a Ray cluster, with the global dedup plan as a distributed step.
 
-``RayExecutor`` has the interface of :class:`codepack.executors.local.LocalExecutor`:
+``RayExecutor`` implements :class:`codepack.executors.base.Executor` (as ``LocalExecutor`` does):
 
 - ``map_ordered(fn, items)`` runs ``fn`` on each item as a Ray task and yields the results
   in input order, with at most ``2 x CPUs`` tasks in flight, so the bytes written are the
@@ -69,6 +69,8 @@ class RayExecutor:
     a running cluster. If Ray is already initialised in this process (codepack called from
     a Ray program), that Ray is used and left running. ``workers`` also caps the tasks in
     flight on a cluster; by default the cap follows the cluster's CPU count.
+
+    Implements :class:`codepack.executors.base.Executor`.
     """
 
     name = "ray"
