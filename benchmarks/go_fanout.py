@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import codepack.resolvers.golang as golang
-from codepack.api import _single_repo_scan
+from codepack.api import single_repo_scan
 from codepack.config import PackConfig
 from codepack.explain import explain_repo
 
@@ -45,7 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     repos = args.repos.split(",")
     config = PackConfig()
-    scans = {repo: _single_repo_scan(args.corpus / repo, config) for repo in repos}
+    scans = {repo: single_repo_scan(args.corpus / repo, config) for repo in repos}
     truth = {
         repo: {
             (a, b)

@@ -27,7 +27,7 @@ from codepack.config import PackConfig
 from codepack.examples import build_examples
 from codepack.inputs import discover_inputs as discover_repos
 from codepack.pairing import pair_tests
-from codepack.pipeline import _counter, earlier_dependencies, place_files, scan_repo
+from codepack.pipeline import cached_counter, earlier_dependencies, place_files, scan_repo
 
 args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
 
@@ -39,7 +39,7 @@ def measure_repo(source, config: PackConfig) -> Counter[str]:
     by_path = {f.path: f for f in files}
     examples, _ = build_examples(
         scan.name, [(p, by_path[p.path].language, by_path[p.path].text) for p in ordered.placed],
-        ordered.gaps, config.examples, 0, _counter(config.examples.tokenizer),
+        ordered.gaps, config.examples, 0, cached_counter(config.examples.tokenizer),
         depends_on=None if args_no_deps else earlier_dependencies(
             [p.path for p in ordered.placed], resolution.edges))
     c: Counter[str] = Counter()

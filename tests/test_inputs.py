@@ -573,7 +573,7 @@ def test_records_corrupted_in_place_do_not_crash(tmp_path: Path) -> None:
     data[20:-8] = b"\x00" * (len(data) - 28)  # same size, same mtime, garbage inside
     path.write_bytes(bytes(data))
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
-    inputs._READERS.clear()
+    inputs.clear_reader_cache()
     entries, _ = collect(repos[-1])
     assert entries and all(isinstance(e, SkippedFile) for e in entries)
     assert entries[0].reason is SkipReason.UNREADABLE

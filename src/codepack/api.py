@@ -83,8 +83,12 @@ def _single_repo_source(path: str | Path) -> RepoInput:
     return source
 
 
-def _single_repo_scan(path: str | Path, config: PackConfig,
-                      source: RepoInput | None = None) -> RepoScan:
+def single_repo_scan(path: str | Path, config: PackConfig,
+                     source: RepoInput | None = None) -> RepoScan:
+    """Scan ``path`` as one repository without dedup, as ``deps`` and ``explain`` see it.
+
+    Dedup needs every repository of a run; one repository alone has nobody to be a copy of.
+    """
     no_dedup = replace(config, hygiene=config.hygiene.without_dedup())
     return scan_repo(source or _single_repo_source(path), no_dedup)
 
@@ -148,7 +152,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """
     config = config or PackConfig()
     source = _single_repo_source(path)
-    scan = _single_repo_scan(path, config, source)
+    scan = single_repo_scan(path, config, source)
     unpacked = unpacked_files(scan.skipped)
     importers = _skipped_importers(source, unpacked, config)
     resolution = resolve(scan, config,

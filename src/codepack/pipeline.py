@@ -72,7 +72,12 @@ class RepoResult:
 
 
 @cache
-def _counter(tokenizer: str | None) -> TokenCounter:
+def cached_counter(tokenizer: str | None) -> TokenCounter:
+    """The token counter for ``tokenizer``, loaded once per process.
+
+    Loading a tokenizer file costs tens of milliseconds; every repository a worker packs and
+    the run's manifest ask for the same one, so it is kept for the life of the process.
+    """
     return load_counter(tokenizer)
 
 
@@ -226,7 +231,7 @@ def pack_scan(
         ordered.gaps,
         config.examples,
         config.quality.min_tokens,
-        _counter(config.examples.tokenizer),
+        cached_counter(config.examples.tokenizer),
         depends_on=earlier_dependencies([p.path for p in ordered.placed], resolution.edges),
         seed=config.seed,
     )
@@ -361,6 +366,7 @@ def group_drops(drops: Mapping[tuple[str, str], Drop]) -> dict[str, dict[str, Dr
 
 __all__ = [
     "RepoResult",
+    "cached_counter",
     "pack_scan",
     "place_files",
     "scan_repo",

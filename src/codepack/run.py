@@ -399,9 +399,9 @@ def _dependency_versions() -> dict[str, str]:
 
 
 def _counter_info(config: PackConfig) -> dict[str, Any]:
-    from codepack.pipeline import _counter
+    from codepack.pipeline import cached_counter
 
-    counter = _counter(config.examples.tokenizer)
+    counter = cached_counter(config.examples.tokenizer)
     return {"name": counter.name, "exact": bool(counter.exact)}
 
 

@@ -62,8 +62,7 @@ from typing import TypeVar
 from codepack.inputs.archives import ArchiveRepo, archive_format, discover_archive
 from codepack.inputs.aux import AUX_FILE_NAMES, AUX_MAX_BYTES, is_aux_file
 from codepack.inputs.base import InputError, RepoInput
-from codepack.inputs.datasets import _READERS as _READERS  # tests reset the reader cache
-from codepack.inputs.datasets import RecordPart, RecordsRepo
+from codepack.inputs.datasets import RecordPart, RecordsRepo, clear_reader_cache
 from codepack.inputs.datasets_index import (
     CONTENT_COLUMNS,
     PATH_COLUMNS,
@@ -97,6 +96,7 @@ __all__ = [
     "RecordPart",
     "RecordsRepo",
     "RepoInput",
+    "clear_reader_cache",
     "discover_inputs",
     "input_kind",
     "is_aux_file",

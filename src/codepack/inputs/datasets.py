@@ -150,6 +150,17 @@ _READERS: OrderedDict[tuple[str, tuple[int, int]], Any] = OrderedDict()
 _READER_CACHE_SIZE = 4
 
 
+def clear_reader_cache() -> None:
+    """Close and forget every cached JSON Lines reader.
+
+    A reader is keyed by the file's size and mtime; a file rewritten in place with both kept
+    (a test corrupting one, a tool restoring mtimes) would otherwise be read through its old
+    gzip index. Later reads build fresh readers.
+    """
+    while _READERS:
+        _READERS.popitem()[1].close()
+
+
 def _reader(part: RecordPart) -> PlainReader | GzipReader | ForwardReader:
     """A cached reader for a JSON Lines file: a gzip index is built once per process."""
     key = (part.file, part.signature)
