@@ -104,6 +104,13 @@ def folders_by_nearness(importer: str, folders: Iterable[str]) -> list[str]:
     return sorted(folders, key=lambda f: (-shared_depth(home, f), f))
 
 
+def folders_named(folders: Iterable[str], names: Iterable[str]) -> list[str]:
+    """The folders whose last segment is one of ``names``: search roots such as C's
+    ``include/`` or Ruby's ``lib/``, wherever they sit in the repository."""
+    wanted = frozenset(names)
+    return [f for f in folders if f.rpartition("/")[2] in wanted]
+
+
 class PathIndex:
     """Every file of one repository that an import can name, indexed by its tail segments.
 

@@ -21,6 +21,7 @@ from codepack.resolvers.base import (
     RepoContext,
     folder_of,
     folders_by_nearness,
+    folders_named,
     join,
     normalize,
     tagged,
@@ -34,9 +35,7 @@ class CFamilyResolver:
 
     def __init__(self, repo: RepoContext) -> None:
         self.index = repo.index
-        self.include_folders = [
-            f for f in self.index.folders if f.rpartition("/")[2] in _INCLUDE_FOLDER_NAMES
-        ]
+        self.include_folders = folders_named(self.index.folders, _INCLUDE_FOLDER_NAMES)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         spec = ref.spec.strip().replace("\\", "/")

@@ -15,6 +15,7 @@ from codepack.resolvers.base import (
     RepoContext,
     folder_of,
     folders_by_nearness,
+    folders_named,
     join,
     normalize,
     tagged,
@@ -28,9 +29,7 @@ class RubyResolver:
 
     def __init__(self, repo: RepoContext) -> None:
         self.index = repo.index
-        self.load_paths = [
-            f for f in self.index.folders if f.rpartition("/")[2] in _LOAD_PATH_NAMES
-        ]
+        self.load_paths = folders_named(self.index.folders, _LOAD_PATH_NAMES)
 
     def resolve(self, importer: str, ref: ImportRef) -> list[str]:
         spec = ref.spec.strip()

@@ -53,14 +53,7 @@ def _import_clause(stmt: Node) -> tuple[tuple[str, ...], bool, bool]:
             wildcard = True
             value_import = True
         elif part.type == "named_imports":
-            for specifier in part.named_children:
-                if specifier.type != "import_specifier":
-                    continue
-                name = _specifier_name(specifier)
-                if name:
-                    names.append(name)
-                if not _has_token(specifier, "type"):
-                    value_import = True
+            value_import = _add_specifiers(part, "import_specifier", names) or value_import
     type_only = statement_type or (bool(names) and not value_import)
     return tuple(names), wildcard, type_only
 
@@ -75,16 +68,27 @@ def _export_clause(stmt: Node) -> tuple[tuple[str, ...], bool, bool]:
         if part.type == "namespace_export":
             wildcard = True
         elif part.type == "export_clause":
-            for specifier in part.named_children:
-                if specifier.type != "export_specifier":
-                    continue
-                name = _specifier_name(specifier)
-                if name:
-                    names.append(name)
-                if not _has_token(specifier, "type"):
-                    value_export = True
+            value_export = _add_specifiers(part, "export_specifier", names) or value_export
     type_only = statement_type or (bool(names) and not wildcard and not value_export)
     return tuple(names), wildcard, type_only
+
+
+def _add_specifiers(braces: Node, specifier_type: str, names: list[str]) -> bool:
+    """Append the names of ``{ a, type B, c as d }`` to ``names``; whether any is a value.
+
+    Shared by ``import {...}`` and ``export {...} from``: a clause whose every specifier is
+    marked ``type`` imports nothing at run time.
+    """
+    value = False
+    for specifier in braces.named_children:
+        if specifier.type != specifier_type:
+            continue
+        name = _specifier_name(specifier)
+        if name:
+            names.append(name)
+        if not _has_token(specifier, "type"):
+            value = True
+    return value
 
 
 def _specifier_name(specifier: Node) -> str | None:
