@@ -25,6 +25,7 @@ from codepack.pipeline import (
 )
 from codepack.records import Drop, Example, ImportRef, RepoScan, SkippedFile, SkipReason
 from codepack.resolve import NAMEABLE_SKIPS, resolve, unpacked_files
+from codepack.scan_steps import SCAN_STEPS, ScanStep
 
 
 def scan_files(
@@ -32,6 +33,7 @@ def scan_files(
     files: Iterable[tuple[str, str | bytes]],
     config: PackConfig | None = None,
     aux: dict[str, str] | None = None,
+    steps: tuple[ScanStep, ...] = SCAN_STEPS,
 ) -> RepoScan:
     """Scan in-memory files of one repository (``(path, text or bytes)`` pairs).
 
@@ -39,10 +41,10 @@ def scan_files(
     among them, vendored folders, ``--include``/``--exclude``, unsafe and duplicate paths are
     decided as they would be for the same files in a folder or a dataset. Resolver config files
     (``go.mod``, ``tsconfig.json``, ...) among the files are picked out into ``aux``, on top of
-    any ``aux`` given.
+    any ``aux`` given. ``steps`` is the per-file scan chain (see :mod:`codepack.scan_steps`).
     """
     config = config or PackConfig()
-    scan = scan_repo(FilesRepo(name, tuple(files)), config)
+    scan = scan_repo(FilesRepo(name, tuple(files)), config, steps)
     scan.aux = {**(aux or {}), **scan.aux}
     return scan
 

@@ -17,19 +17,16 @@ through scan and pack in one task and nothing is spilled.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 
-from codepack import classify, dedup, filters, secrets
+from codepack import filters
 from codepack.config import PackConfig
 from codepack.counters import merge_stats
 from codepack.examples import build_examples
 from codepack.inputs import RepoInput
-from codepack.languages.extract import extract_file
-from codepack.languages.registry import language_for_path
 from codepack.order import OrderResult, order_files
 from codepack.records import (
     Drop,
@@ -41,7 +38,15 @@ from codepack.records import (
     SkipReason,
     SourceFile,
 )
-from codepack.resolve import NAMEABLE_SKIPS, resolve
+from codepack.resolve import resolve
+from codepack.scan_steps import (
+    SCAN_STEPS,
+    FileRecord,
+    ScanContext,
+    ScanStep,
+    run_steps,
+    source_file,
+)
 from codepack.tokens import TokenCounter, load_counter
 
 # The stage that removed a file, by skip reason: the `stage` column of dropped.parquet.
@@ -97,88 +102,45 @@ def _scan_entries(
     entries: Iterable[tuple[str, bytes] | SkippedFile],
     config: PackConfig,
     aux: Mapping[str, str] | None = None,
+    steps: tuple[ScanStep, ...] = SCAN_STEPS,
 ) -> RepoScan:
     """Scan one repository given as ``(path, bytes)`` pairs (and pre-decided skips).
 
     This is the single place a file's content is judged, whether it came from a folder, an
-    archive, a dataset record or memory.
+    archive, a dataset record or memory: each file goes through ``steps`` (see
+    :mod:`codepack.scan_steps`) and ends as a kept ``SourceFile`` or a ``SkippedFile``.
     """
     scan = RepoScan(name=name, aux=dict(aux or {}))
     hygiene = config.hygiene
-    decontaminator = _decontaminator(
+    context = ScanContext(name, config, _decontaminator(
         tuple(hygiene.decontaminate), hygiene.decontaminate_column, hygiene.decontam_ngram
-    )
+    ))
     for entry in entries:
         if isinstance(entry, SkippedFile):
             scan.skipped.append(entry)
             continue
-        path, data = entry
-        decided = classify.classify(path, data, config.scan, config.quality)
-        if isinstance(decided, SkippedFile):
-            scan.skipped.append(with_header(decided, data))
+        outcome = run_steps(FileRecord(*entry), context, steps)
+        if isinstance(outcome, SkippedFile):
+            scan.skipped.append(outcome)
             continue
-        language, text = decided
-        skip = _hygiene_skip(path, language, text, config, decontaminator)
-        if skip is not None:
-            scan.skipped.append(with_header(skip, data))
-            continue
-        redactions = 0
-        redacted: Drop | None = None  # audited only if the file is kept
-        if hygiene.secrets == "drop":
-            findings = secrets.scan(text, path)
-            if findings:
-                kinds = ",".join(sorted({f.kind for f in findings}))
-                scan.skipped.append(with_header(SkippedFile(path, SkipReason.SECRETS, kinds), data))
-                continue
-        elif hygiene.secrets == "redact":  # one pass: finds and replaces together
-            text, findings = secrets.redact(text, path)
-            if findings:
-                redactions = len(findings)
-                kinds = ",".join(sorted({f.kind for f in findings}))
-                redacted = Drop(name, path, "secrets", "redacted", kinds)
-        extraction = extract_file(text, language, config.scan.import_lines)
-        if extraction.too_complex is not None:
-            skip = SkippedFile(path, SkipReason.TOO_COMPLEX, extraction.too_complex, language)
-            scan.skipped.append(skip)
-            continue
-        if redacted is not None:
-            scan.audit.append(redacted)
-        scan.files.append(
-            SourceFile(
-                path=path,
-                language=language,
-                text=text,
-                n_bytes=len(data),
-                content_hash=dedup.content_hash(text) if hygiene.dedup != "off" else "",
-                imports=extraction.imports,
-                parse_error=extraction.parse_error,
-                redactions=redactions,
-                declarations=extraction.declarations,
-            )
-        )
+        if outcome.redacted is not None:
+            scan.audit.append(outcome.redacted)
+        scan.files.append(source_file(outcome, context))
     scan.files.sort(key=lambda f: f.path)
     scan.skipped.sort(key=lambda s: s.path)
     return scan
 
 
-def _hygiene_skip(
-    path: str, language: str, text: str, config: PackConfig, decontaminator
-) -> SkippedFile | None:
-    if config.quality.enabled:
-        reason = filters.quality_reason(text, language, config.quality)
-        if reason is not None:
-            return SkippedFile(path, SkipReason.LOW_QUALITY, reason)
-    if decontaminator is not None:
-        matched = decontaminator.check(text)
-        if matched is not None:
-            return SkippedFile(path, SkipReason.CONTAMINATED, matched)
-    return None
+def scan_repo(
+    source: RepoInput, config: PackConfig, steps: tuple[ScanStep, ...] = SCAN_STEPS
+) -> RepoScan:
+    """Scan one repository of any input kind (folder, records, archive, git revision).
 
-
-def scan_repo(source: RepoInput, config: PackConfig) -> RepoScan:
-    """Scan one repository of any input kind (folder, records, archive, git revision)."""
+    ``steps`` is the per-file chain, :data:`codepack.scan_steps.SCAN_STEPS` unless a
+    library user passes a reordered or extended one.
+    """
     entries, aux = source.entries(config.scan)
-    return _scan_entries(source.name, entries, config, aux)
+    return _scan_entries(source.name, entries, config, aux, steps)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,33 +284,6 @@ def place_files(
     return resolution, ordered
 
 
-HEADER_BYTES = 4096  # where package clauses, namespaces and Go build constraints live
-# Languages whose resolvers read declarations (Go build constraints and package, JVM packages,
-# C#/PHP namespaces and classes); for the others a skipped file's path is all they use.
-_DECLARING = frozenset({"go", "java", "kotlin", "scala", "csharp", "php"})
-# Go's header ends with the package clause: constraints must come before it.
-_GO_PACKAGE_LINE = re.compile(rb"^package[ \t]+\w+[^\n]*$", re.M)
-
-
-def with_header(skip: SkippedFile, data: bytes) -> SkippedFile:
-    """``skip`` with the language its name gives and the declarations its header makes,
-    when it is a file imports can name: Go build constraints and package/namespace names let
-    the resolver judge a skipped file as it judges a packed one. Only the header is parsed
-    (at most ``HEADER_BYTES``; a Go file up to its package clause), so a megabyte of
-    generated tables costs a fraction of a millisecond."""
-    language = language_for_path(skip.path)
-    if skip.reason not in NAMEABLE_SKIPS or language is None:
-        return skip
-    if language.name not in _DECLARING:
-        return replace(skip, language=language.name)
-    head = data[:HEADER_BYTES]
-    package = _GO_PACKAGE_LINE.search(head) if language.name == "go" else None
-    if package is not None:
-        head = head[: package.end()]
-    elif len(data) > HEADER_BYTES:
-        head = head[: head.rfind(b"\n") + 1]  # a cut line could read as another statement
-    extraction = extract_file(head.decode("utf-8", "replace"), language.name)
-    return replace(skip, language=language.name, declarations=extraction.declarations)
 
 
 
