@@ -24,14 +24,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from codepack.config import ExampleConfig, OrderConfig
-from codepack.examples import build_examples
-from codepack.languages.extract import extract_imports
-from codepack.languages.registry import language_for_path
-from codepack.order import order_files
-from codepack.pipeline import earlier_dependencies
+from codepack.examples.cut import build_examples
+from codepack.examples.tokens import load_counter
+from codepack.graph.languages.extract import extract_imports
+from codepack.graph.languages.registry import language_for_path
+from codepack.graph.order import order_files
+from codepack.graph.resolve import resolve_repo
 from codepack.records import Edge, Example, ImportRef
-from codepack.resolve import resolve_repo
-from codepack.tokens import load_counter
+from codepack.run.pipeline import earlier_dependencies
 
 SKIP_DIRS = {"site-packages", "__pycache__", "node_modules", ".git"}
 

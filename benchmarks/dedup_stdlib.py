@@ -23,8 +23,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from codepack import dedup, filters, secrets
 from codepack.config import HygieneConfig, QualityConfig
+from codepack.dedup import plan as dedup
+from codepack.scan import filters, secrets
 
 
 def stdlib_files(root: Path) -> Iterator[tuple[str, str, str]]:

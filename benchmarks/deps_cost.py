@@ -19,7 +19,7 @@ from pathlib import Path
 import codepack
 from codepack.config import PackConfig
 from codepack.inputs import discover_inputs as discover_repos
-from codepack.pipeline import scan_repo
+from codepack.run.pipeline import scan_repo
 
 
 def cost(repo: Path, runs: int, scan_only: bool) -> float:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import tree_sitter
 
+from codepack.graph.languages.extract import _parser, _query, extract_file
+from codepack.graph.languages.registry import language_for_path
+from codepack.graph.resolve import resolve_repo
 from codepack.inputs import AUX_FILE_NAMES
-from codepack.languages.extract import _parser, _query, extract_file
-from codepack.languages.registry import language_for_path
-from codepack.resolve import resolve_repo
 
 
 def load(corpus: Path, language: str) -> list[tuple[list[tuple[str, str]], dict[str, str]]]:

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from codepack.languages.extract import extract_file
-from codepack.languages.registry import language_for_path
+from codepack.graph.languages.extract import extract_file
+from codepack.graph.languages.registry import language_for_path
 
 
 def main(argv: list[str]) -> int:

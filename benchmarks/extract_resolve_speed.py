@@ -14,10 +14,10 @@ import argparse
 import time
 from pathlib import Path
 
+from codepack.graph.languages.extract import extract_file
+from codepack.graph.languages.registry import language_for_path
+from codepack.graph.resolve import resolve_repo
 from codepack.inputs import AUX_FILE_NAMES
-from codepack.languages.extract import extract_file
-from codepack.languages.registry import language_for_path
-from codepack.resolve import resolve_repo
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from codepack.languages.extract import extract_imports
+from codepack.graph.languages.extract import extract_imports
 
 
 def _files(root: Path, pattern: str) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import codepack.resolvers.golang as golang
+import codepack.graph.resolvers.golang as golang
 from codepack.api import single_repo_scan
 from codepack.config import PackConfig
 from codepack.explain import explain_repo

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from codepack.languages.extract import _parser, extract_file, looks_like_cpp
+from codepack.graph.languages.extract import _parser, extract_file, looks_like_cpp
 
 
 def main(argv: list[str]) -> int:

@@ -19,9 +19,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from codepack.languages import complexity
-from codepack.languages.extract import extract_file
-from codepack.languages.registry import language_for_path
+from codepack.graph.languages import complexity
+from codepack.graph.languages.extract import extract_file
+from codepack.graph.languages.registry import language_for_path
 
 _PER_LANGUAGE = 1500
 _MAX_BYTES = 1_000_000

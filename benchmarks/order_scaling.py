@@ -32,9 +32,9 @@ import time
 from pathlib import Path
 
 from codepack.config import OrderConfig
-from codepack.graph import build_graph, prune_cycles
-from codepack.order import nearest_first_order, order_files
-from codepack.pairing import pair_tests
+from codepack.graph.build import build_graph, prune_cycles
+from codepack.graph.order import nearest_first_order, order_files
+from codepack.graph.pairing import pair_tests
 from codepack.records import Edge, ImportRef
 
 # ---------------------------------------------------------------------------------------------

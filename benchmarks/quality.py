@@ -24,10 +24,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from codepack.config import PackConfig
-from codepack.examples import build_examples
+from codepack.examples.cut import build_examples
+from codepack.graph.pairing import pair_tests
 from codepack.inputs import discover_inputs as discover_repos
-from codepack.pairing import pair_tests
-from codepack.pipeline import cached_counter, earlier_dependencies, place_files, scan_repo
+from codepack.run.pipeline import cached_counter, earlier_dependencies, place_files, scan_repo
 
 args_no_deps = False  # --gap-cuts: cut by graph gaps only (the pre-dependency-aware rule)
 

@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import codepack
-from codepack.languages.registry import language_for_path
+from codepack.graph.languages.registry import language_for_path
 
 # oracle analyzers are keyed by family; codepack's languages map onto them
 _FAMILY = {

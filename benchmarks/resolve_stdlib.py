@@ -16,8 +16,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from codepack.languages.extract import extract_imports
-from codepack.resolve import resolution_stats, resolve_repo
+from codepack.graph.languages.extract import extract_imports
+from codepack.graph.resolve import resolution_stats, resolve_repo
 
 
 def stdlib_files(root: Path, limit: int) -> list[tuple[str, str]]:

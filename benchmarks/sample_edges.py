@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 import codepack
-from codepack.languages.extract import extract_declarations
-from codepack.languages.registry import language_for_path
+from codepack.graph.languages.extract import extract_declarations
+from codepack.graph.languages.registry import language_for_path
 
 
 def edges(corpus: Path, language: str) -> list[tuple[str, dict, str, str]]:

@@ -18,7 +18,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from codepack.secrets import redact, scan
+from codepack.scan.secrets import redact, scan
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "secrets"
 WINDOW = 8

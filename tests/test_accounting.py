@@ -28,13 +28,13 @@ from codepack.config import (
     PackConfig,
     QualityConfig,
 )
-from codepack.examples import build_examples
-from codepack.formats import get_format
-from codepack.pipeline import RepoResult
-from codepack.reassemble import reassemble
+from codepack.examples.cut import build_examples
+from codepack.examples.formats import get_format
+from codepack.output.reassemble import reassemble
+from codepack.output.stats import collect
+from codepack.output.writer import examples_to_table
 from codepack.records import Drop, Example, Placed, PlaceReason, SkipReason
-from codepack.stats import collect
-from codepack.writer import examples_to_table
+from codepack.run.pipeline import RepoResult
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "repos"
 # small, and between them: redactions and planted secrets, every scan skip reason that a

@@ -1,4 +1,4 @@
-"""codepack.card: a Hub-readable dataset card with tables, and deterministic PNG plots."""
+"""codepack.output.card: a Hub-readable dataset card with tables, and deterministic PNG plots."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from codepack.card import human_count, render_card, size_category, write_card
 from codepack.config import OutputConfig
+from codepack.output.card import human_count, render_card, size_category, write_card
+from codepack.output.stats import collect
+from codepack.output.writer import ShardWriter, drops_to_table, write_manifest
 from codepack.records import Drop, Example, FilePiece
-from codepack.stats import collect
-from codepack.writer import ShardWriter, drops_to_table, write_manifest
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,4 +1,4 @@
-"""Tests for codepack.classify: which files are packable code, and why the others are not."""
+"""Tests for codepack.scan.classify: which files are packable code, and why the others are not."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack.classify import (
+from codepack.config import QualityConfig, ScanConfig
+from codepack.graph.languages.registry import BY_NAME, language_names
+from codepack.inputs import FolderRepo
+from codepack.records import SkippedFile, SkipReason
+from codepack.scan.classify import (
     LOCK_FILE_NAMES,
     MEAN_LINE_MIN_CHARS,
     classify,
@@ -14,10 +18,6 @@ from codepack.classify import (
     generated_marker,
     minified_reason,
 )
-from codepack.config import QualityConfig, ScanConfig
-from codepack.inputs import FolderRepo
-from codepack.languages.registry import BY_NAME, language_names
-from codepack.records import SkippedFile, SkipReason
 from helpers_sources import FIXTURES
 
 SCAN = ScanConfig()

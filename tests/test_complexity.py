@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import codepack
-from codepack.languages import complexity, extract
-from codepack.languages.extract import extract_file
+from codepack.graph.languages import complexity, extract
+from codepack.graph.languages.extract import extract_file
 
 # --- the text probe -------------------------------------------------------------------------
 

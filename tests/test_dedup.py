@@ -1,4 +1,4 @@
-"""Exact and near-duplicate planning (codepack.dedup)."""
+"""Exact and near-duplicate planning (codepack.dedup.plan)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack import dedup
 from codepack.config import HygieneConfig
-from codepack.dedup import (
+from codepack.dedup import plan as dedup
+from codepack.dedup.plan import (
     DedupRecord,
     RepoDedupRecord,
     content_hash,
@@ -352,7 +352,7 @@ def test_plan_repo_dedup_drops_copies_of_larger_repositories() -> None:
 
 
 def test_has_code_tokens_counts_words_not_punctuation() -> None:
-    from codepack.dedup import has_code_tokens
+    from codepack.dedup.plan import has_code_tokens
 
     assert has_code_tokens("a b c", 3)
     assert not has_code_tokens("a b", 3)

@@ -14,11 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from codepack.config import ExampleConfig, ScanConfig
-from codepack.formats import get_format
+from codepack.examples.formats import get_format
 from codepack.inputs import discover_inputs
-from codepack.reassemble import reassemble
+from codepack.output.reassemble import reassemble
+from codepack.output.writer import EXAMPLE_SCHEMA
 from codepack.records import SkippedFile
-from codepack.writer import EXAMPLE_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "repos"

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codepack.config import ExampleConfig
-from codepack.examples import build_examples
-from codepack.fim import undo_fim
-from codepack.formats import Format, get_format
+from codepack.examples.cut import build_examples
+from codepack.examples.fim import undo_fim
+from codepack.examples.formats import Format, get_format
+from codepack.examples.tokens import HFTokenizerCounter, TokenCounter
 from codepack.records import Drop, Example, Placed, PlaceReason
-from codepack.tokens import HFTokenizerCounter, TokenCounter
 from tokenizer_fixture import CODEGEMMA_SPECIALS, train_tiny_tokenizer
 
 REPO = "acme/toy"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from codepack.executors.local import LocalExecutor, map_ordered
+from codepack.run.executors.local import LocalExecutor, map_ordered
 
 
 def square(x: int) -> int:

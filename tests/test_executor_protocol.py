@@ -6,9 +6,9 @@ import inspect
 
 import pytest
 
-from codepack.executors.base import Executor
-from codepack.executors.local import LocalExecutor
-from codepack.run import make_executor
+from codepack.run.driver import make_executor
+from codepack.run.executors.base import Executor
+from codepack.run.executors.local import LocalExecutor
 
 PROTOCOL_METHODS = ("map_ordered", "plan_dedup", "close")
 
@@ -20,7 +20,7 @@ def _parameters(cls: type, method: str) -> list[str]:
 def _implementations() -> list[type]:
     found: list[type] = [LocalExecutor]
     try:
-        from codepack.executors.ray import RayExecutor
+        from codepack.run.executors.ray import RayExecutor
     except ImportError:  # Ray is an optional extra
         return found
     return [*found, RayExecutor]

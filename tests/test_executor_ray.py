@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from codepack import dedup  # noqa: E402
 from codepack.config import HygieneConfig  # noqa: E402
-from codepack.executors.ray import (  # noqa: E402
+from codepack.dedup import plan as dedup  # noqa: E402
+from codepack.run.driver import pack  # noqa: E402
+from codepack.run.executors.ray import (  # noqa: E402
     RayExecutor,
     distributed_near_duplicates,
     reducer_count,
 )
-from codepack.run import pack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "repos"

@@ -18,7 +18,7 @@ import pytest
 
 from codepack import api
 from codepack.config import PackConfig
-from codepack.run import pack
+from codepack.run.driver import pack
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "repos"
 REPOS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())

@@ -10,14 +10,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codepack.languages import extract
-from codepack.languages.extract import (
+from codepack.graph.languages import extract
+from codepack.graph.languages.extract import (
     extract_declarations,
     extract_file,
     extract_imports,
     supports,
 )
-from codepack.languages.registry import language_names, ts_language
+from codepack.graph.languages.registry import language_names, ts_language
 from codepack.records import ImportRef as Ref
 
 QUERY_DIR = Path(extract.__file__).parent / "queries"

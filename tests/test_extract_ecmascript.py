@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from codepack.languages.extract import extract_imports
+from codepack.graph.languages.extract import extract_imports
 from codepack.records import ImportRef as Ref
 
 

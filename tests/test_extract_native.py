@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from codepack.languages.extract import (
+from codepack.graph.languages.extract import (
     extract_declarations,
     extract_file,
     extract_imports,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from codepack.languages.extract import extract_imports
+from codepack.graph.languages.extract import extract_imports
 from codepack.records import ImportRef as Ref
 
 

@@ -1,4 +1,4 @@
-"""Quality gate and benchmark decontamination (codepack.filters)."""
+"""Quality gate and benchmark decontamination (codepack.scan.filters)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codepack import filters
 from codepack.config import HygieneConfig, QualityConfig
-from codepack.filters import (
+from codepack.scan import filters
+from codepack.scan.filters import (
     DecontaminationSourceError,
     Decontaminator,
     alnum_fraction,

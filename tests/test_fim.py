@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack.fim import apply_fim, render_fim, stable_seed, undo_fim
-from codepack.formats import BUILTIN_FORMATS, Format
+from codepack.examples.fim import apply_fim, render_fim, stable_seed, undo_fim
+from codepack.examples.formats import BUILTIN_FORMATS, Format
 
 CODEGEMMA = BUILTIN_FORMATS["codegemma"]
 FIM_FORMATS = [f for f in BUILTIN_FORMATS.values() if f.has_fim]

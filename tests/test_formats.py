@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codepack.config import ConfigError, ExampleConfig
-from codepack.formats import (
+from codepack.examples.formats import (
     BUILTIN_FORMATS,
     Format,
     FormatError,
@@ -16,7 +16,7 @@ from codepack.formats import (
     get_format,
     path_comment,
 )
-from codepack.languages import registry
+from codepack.graph.languages import registry
 
 TOY = [("pkg/a.py", "python", "A = 1\n"), ("main.go", "go", "package main\n")]
 

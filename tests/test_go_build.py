@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from codepack.api import deps
 from codepack.config import PackConfig, ScanConfig
-from codepack.languages.extract import extract_file
-from codepack.resolvers.go_build import (
+from codepack.graph.languages.extract import extract_file
+from codepack.graph.resolvers.go_build import (
     DEFAULT_GO_TARGET,
     GoTarget,
     constraints_hold,

@@ -9,7 +9,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack.graph import RemovedEdge, build_graph, edge_importance, prune_cycles
+from codepack.graph.build import RemovedEdge, build_graph, edge_importance, prune_cycles
 from codepack.records import Edge, ImportRef
 
 

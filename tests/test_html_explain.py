@@ -1,4 +1,5 @@
-"""codepack.html_explain: a self-contained page that escapes everything and loads when large."""
+"""codepack.output.html_explain: a self-contained page that escapes everything and loads when
+large."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codepack.html_explain import (
+from codepack.output.html_explain import (
     MAX_DRAWN_NODES,
     render_explain_html,
     write_explain_html,

@@ -25,8 +25,8 @@ import pytest
 from codepack import cli
 from codepack.cli.interrupts import Terminated, sigterm_raises
 from codepack.config import HygieneConfig, PackConfig
-from codepack.executors.local import LocalExecutor, map_ordered
-from codepack.run import pack
+from codepack.run.driver import pack
+from codepack.run.executors.local import LocalExecutor, map_ordered
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "repos"
@@ -250,7 +250,7 @@ def test_a_worker_whose_parent_dies_exits_by_polling(tmp_path: Path) -> None:
     """The portable fallback, without the kernel's help: parent killed -> child exits."""
     child_code = (
         "import os, sys, time\n"
-        "from codepack.executors.lifetime import watch_parent_by_polling\n"
+        "from codepack.run.executors.lifetime import watch_parent_by_polling\n"
         "watch_parent_by_polling(os.getppid(), 0.05)\n"
         "print('watching', flush=True)\n"
         "time.sleep(60)\n"

@@ -8,8 +8,8 @@ import re
 import time
 from collections.abc import Callable
 
-from codepack import secrets
-from codepack.languages.extract import extract_file
+from codepack.graph.languages.extract import extract_file
+from codepack.scan import secrets
 
 
 def _best_time(work: Callable[[], object], repeats: int = 2) -> float:

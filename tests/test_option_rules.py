@@ -29,7 +29,7 @@ from codepack.config import (
     ScanConfig,
     check_input_options,
 )
-from codepack.formats import BUILTIN_FORMATS
+from codepack.examples.formats import BUILTIN_FORMATS
 
 LONG_LINE = "x = [" + ", ".join(str(i) for i in range(400)) + "]\n"  # about 2,000 characters
 WIDE = "".join(f"value_{i} = 'abcdefghijklmnopqrstuvwxyz'  # {'-' * 60}\n" for i in range(20))

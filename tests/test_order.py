@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from codepack.config import OrderConfig
 from codepack.explain import annotated_graph, explain_order, write_graph
-from codepack.graph import build_graph, prune_cycles
-from codepack.languages.extract import extract_imports
-from codepack.order import OrderResult, nearest_first_order, order_files
-from codepack.pairing import pair_tests
+from codepack.graph.build import build_graph, prune_cycles
+from codepack.graph.languages.extract import extract_imports
+from codepack.graph.order import OrderResult, nearest_first_order, order_files
+from codepack.graph.pairing import pair_tests
+from codepack.graph.resolve import resolve_repo
 from codepack.records import Edge, ImportRef, PlaceReason
-from codepack.resolve import resolve_repo
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "repos" / "py-cycles"
 DEPENDENCY = OrderConfig()

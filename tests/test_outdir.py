@@ -1,4 +1,4 @@
-"""The output folder's rules (codepack.outdir): never an input, only codepack's own files are
+"""The output folder's rules (codepack.output.outdir): never an input, only codepack's own files are
 deleted, resume needs codepack's folder and unchanged inputs, one run at a time, and every
 bad option or output path is refused before any work."""
 
@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 import codepack
 from codepack.cli import app
 from codepack.config import ExampleConfig, PackConfig
-from codepack.outdir import LOCK_FILE, OutputError, locked, owned_files
-from codepack.workfiles import read_scan
+from codepack.output.outdir import LOCK_FILE, OutputError, locked, owned_files
+from codepack.run.workfiles import read_scan
 
 SHARD_GLOB = "part-[0-9][0-9][0-9][0-9][0-9].parquet"  # not the user's part-notes.parquet
 CONFIG = PackConfig(examples=ExampleConfig(max_tokens=256, fim_rate=0.0))
@@ -203,8 +203,8 @@ def test_planted_and_corrupt_work_files_are_recomputed(repos: Path, tmp_path: Pa
 
 def test_a_work_file_from_disk_is_data(repos: Path, tmp_path: Path) -> None:
     from codepack.inputs import discover_inputs as discover_repos
-    from codepack.pipeline import scan_repo
-    from codepack.workfiles import WorkFileError, write_scan
+    from codepack.run.pipeline import scan_repo
+    from codepack.run.workfiles import WorkFileError, write_scan
 
     scan = scan_repo(discover_repos([repos])[0], CONFIG)
     path = tmp_path / "scan.json"

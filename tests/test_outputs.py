@@ -1,4 +1,4 @@
-"""Output names and atomic writes (codepack.outputs): one home, so writers and the folder
+"""Output names and atomic writes (codepack.output.outputs): one home, so writers and the folder
 contract agree on every name a run can leave behind."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codepack.config import OutputConfig
-from codepack.outputs import (
+from codepack.output.outputs import (
     AUDIT_FILE,
     CARD_FILE,
     FILES_LEDGER,
@@ -23,7 +23,7 @@ from codepack.outputs import (
     shard_name,
     temporary_name,
 )
-from codepack.writer import ShardWriter
+from codepack.output.writer import ShardWriter
 
 WRITTEN = [shard_name(0), shard_name(12345), shard_marker_name(7), audit_part_name(7),
            MANIFEST_FILE, AUDIT_FILE, RUN_FILE, FILES_LEDGER]

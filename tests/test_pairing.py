@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack import pairing
-from codepack.pairing import is_test_file, pair_tests
+from codepack.graph import pairing
+from codepack.graph.pairing import is_test_file, pair_tests
 from codepack.records import Edge, ImportRef
 
 # (path, language, is a test, subject stem)

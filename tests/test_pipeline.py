@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from codepack.api import pack_repo_result
 from codepack.config import ExampleConfig, PackConfig
-from codepack.pipeline import earlier_dependencies
 from codepack.records import Edge, ImportRef
+from codepack.run.pipeline import earlier_dependencies
 
 CONFIG = PackConfig(examples=ExampleConfig(fim_rate=0.0))
 BODY = "".join(

@@ -8,7 +8,7 @@ import pytest
 
 from codepack import pack
 from codepack.config import ExampleConfig, OutputConfig, PackConfig
-from codepack.run import OutputError
+from codepack.run.driver import OutputError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "repos"
 CONFIG = PackConfig(examples=ExampleConfig(max_tokens=512))

@@ -1,4 +1,4 @@
-"""Tests for codepack.resolve: the suffix index, every language family's rules (with
+"""Tests for codepack.graph.resolve: the suffix index, every language family's rules (with
 hand-built ImportRefs, independent of the extractor), the fixture repositories end to end
 (extractor + resolver against tests/expected_edges/), and properties that must hold for any
 input."""
@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codepack.graph.languages.extract import extract_declarations, extract_imports
+from codepack.graph.languages.registry import language_for_path
+from codepack.graph.resolve import resolution_stats, resolve_repo
+from codepack.graph.resolvers.base import PathIndex, in_test_tree, normalize
+from codepack.graph.resolvers.configs import go_module_path, load_json, load_toml
+from codepack.graph.resolvers.golang import GO_MAX_TARGETS
 from codepack.inputs import AUX_FILE_NAMES
-from codepack.languages.extract import extract_declarations, extract_imports
-from codepack.languages.registry import language_for_path
 from codepack.records import Edge, ImportRef, Resolution
-from codepack.resolve import resolution_stats, resolve_repo
-from codepack.resolvers.base import PathIndex, in_test_tree, normalize
-from codepack.resolvers.configs import go_module_path, load_json, load_toml
-from codepack.resolvers.golang import GO_MAX_TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "repos"

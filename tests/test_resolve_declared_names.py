@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from codepack.languages.extract import extract_declarations, extract_imports
-from codepack.languages.registry import language_for_path
+from codepack.graph.languages.extract import extract_declarations, extract_imports
+from codepack.graph.languages.registry import language_for_path
+from codepack.graph.resolve import resolve_repo
 from codepack.records import ImportRef
-from codepack.resolve import resolve_repo
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "repos"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from codepack.graph.resolve import resolve_repo
 from codepack.records import ImportRef
-from codepack.resolve import resolve_repo
 
 # path -> what the scan declares for it: namespaces, and "class:<namespace>\<name>" per class
 DECLARED: dict[str, tuple[str, ...]] = {

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from codepack.languages.extract import extract_declarations, extract_file, extract_imports
-from codepack.languages.normalize.rust import distinct_paths, in_file_module, scan_macro, scan_paths
+from codepack.graph.languages.extract import extract_declarations, extract_file, extract_imports
+from codepack.graph.languages.normalize.rust import (
+    distinct_paths,
+    in_file_module,
+    scan_macro,
+    scan_paths,
+)
+from codepack.graph.resolve import resolve_repo
 from codepack.records import ImportRef as Ref
-from codepack.resolve import resolve_repo
 
 
 def specs(source: str, kind: str | None = None) -> list[tuple[int, str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from codepack.api import scan_files
 from codepack.config import HygieneConfig, PackConfig
 from codepack.records import SkippedFile, SkipReason
-from codepack.scan_steps import (
+from codepack.scan.steps import (
     SCAN_STEPS,
     FileRecord,
     ScanContext,

@@ -1,4 +1,4 @@
-"""Secrets / PII detection and redaction (codepack.secrets).
+"""Secrets / PII detection and redaction (codepack.scan.secrets).
 
 The planted values live here, not in the fixture, so they are not packed twice. Every one
 of them is FAKE: format-valid, but never issued by anyone.
@@ -18,10 +18,10 @@ from detect_secrets.settings import get_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codepack import secrets
-from codepack.classify import classify
 from codepack.config import QualityConfig, ScanConfig
-from codepack.secrets import EMAIL, IP_ADDRESS, KEY, PASSWORD, Finding, redact, scan
+from codepack.scan import secrets
+from codepack.scan.classify import classify
+from codepack.scan.secrets import EMAIL, IP_ADDRESS, KEY, PASSWORD, Finding, redact, scan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "repos" / "secrets-planted"
 

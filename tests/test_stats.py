@@ -1,4 +1,5 @@
-"""codepack.stats and `codepack stats`: figures from an output folder, read column by column."""
+"""codepack.output.stats and `codepack stats`: figures from an output folder, read column by
+column."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from codepack.config import OutputConfig
+from codepack.output.stats import StatsError, collect, distribution, text_histogram
+from codepack.output.writer import ShardWriter, drops_to_table, write_manifest
 from codepack.records import Drop, Example, FilePiece
-from codepack.stats import StatsError, collect, distribution, text_histogram
-from codepack.writer import ShardWriter, drops_to_table, write_manifest
 
 FIXTURE_REPOS = Path(__file__).resolve().parent.parent / "fixtures" / "repos"
 

@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tokenizers import Tokenizer
 
-from codepack.tokens import ApproximateCounter, HFTokenizerCounter, TokenCounter, load_counter
+from codepack.examples.tokens import (
+    ApproximateCounter,
+    HFTokenizerCounter,
+    TokenCounter,
+    load_counter,
+)
 from tokenizer_fixture import CODEGEMMA_SPECIALS, train_tiny_tokenizer
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from codepack.api import deps, pack_repo_result
+from codepack.graph.resolve import resolution_stats, resolve_repo, unpacked_files
 from codepack.records import ImportRef, SkippedFile, SkipReason
-from codepack.resolve import resolution_stats, resolve_repo, unpacked_files
-from codepack.scan_steps import with_header
+from codepack.scan.steps import with_header
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "repos"
 GO_GENERATED = FIXTURES / "go-generated"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from codepack.config import ScanConfig
 from codepack.inputs.ignore import PatternList, ignore_lines
+from codepack.inputs.wildmatch import Glob
 from codepack.records import SkippedFile, SkipReason
-from codepack.wildmatch import Glob
 from helpers_sources import GIT, Found, git_files, git_init, ignored_files, make_tree
 from helpers_sources import walk as walk_folder
 

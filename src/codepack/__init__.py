@@ -22,7 +22,7 @@ from codepack.config import (
     ScanConfig,
 )
 from codepack.records import Example, FilePiece
-from codepack.run import RunSummary, pack
+from codepack.run.driver import RunSummary, pack
 
 __all__ = [
     "Example",

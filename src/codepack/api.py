@@ -14,18 +14,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from codepack import dedup
 from codepack.config import PackConfig
+from codepack.dedup import plan as dedup
+from codepack.graph.languages.extract import extract_file
+from codepack.graph.resolve import NAMEABLE_SKIPS, resolve, unpacked_files
 from codepack.inputs import FilesRepo, RepoInput, discover_inputs
-from codepack.languages.extract import extract_file
-from codepack.pipeline import (
+from codepack.records import Drop, Example, ImportRef, RepoScan, SkippedFile, SkipReason
+from codepack.run.pipeline import (
     RepoResult,
     pack_scan,
     scan_repo,
 )
-from codepack.records import Drop, Example, ImportRef, RepoScan, SkippedFile, SkipReason
-from codepack.resolve import NAMEABLE_SKIPS, resolve, unpacked_files
-from codepack.scan_steps import SCAN_STEPS, ScanStep
+from codepack.scan.steps import SCAN_STEPS, ScanStep
 
 
 def scan_files(
@@ -41,7 +41,7 @@ def scan_files(
     among them, vendored folders, ``--include``/``--exclude``, unsafe and duplicate paths are
     decided as they would be for the same files in a folder or a dataset. Resolver config files
     (``go.mod``, ``tsconfig.json``, ...) among the files are picked out into ``aux``, on top of
-    any ``aux`` given. ``steps`` is the per-file scan chain (see :mod:`codepack.scan_steps`).
+    any ``aux`` given. ``steps`` is the per-file scan chain (see :mod:`codepack.scan.steps`).
     """
     config = config or PackConfig()
     scan = scan_repo(FilesRepo(name, tuple(files)), config, steps)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
-from codepack.resolvers.go_build import DEFAULT_GO_TARGET
+from codepack.graph.resolvers.go_build import DEFAULT_GO_TARGET
 
 VENDORED_DIRS: tuple[str, ...] = (
     "node_modules",
@@ -119,7 +119,7 @@ class ScanConfig:
     # import extraction reads the first N lines of each file; 0 = the whole file
     import_lines: int = 0
     # which Go files build (and so are targets of a package import): GOOS/GOARCH[,nocgo,
-    # go1.N,tag...]; see codepack.resolvers.go_build
+    # go1.N,tag...]; see codepack.graph.resolvers.go_build
     go_target: str = DEFAULT_GO_TARGET
     vendored_dirs: tuple[str, ...] = VENDORED_DIRS
 
@@ -218,7 +218,7 @@ class OrderConfig:
 
 # built-in formats that draw per example whether it carries the repository name and paths
 # (a template does when it sets bare_file_header), and those without FIM sentinels; the
-# tests check both against codepack.formats
+# tests check both against codepack.examples.formats
 METADATA_FORMATS: tuple[str, ...] = ("starcoder2", "template")
 NO_FIM_FORMATS: tuple[str, ...] = ("plain",)
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from codepack.order import OrderResult
-from codepack.outputs import atomic_path, atomic_write
+from codepack.graph.order import OrderResult
+from codepack.output.outputs import atomic_path, atomic_write
 from codepack.records import ImportRef, PlaceReason
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def explain_repo(
     report lists them under ``dropped``. The order comes from ``pipeline.place_files``, the
     function ``pack_scan`` orders with, so it is the order packed under the same config.
     """
-    from codepack.pipeline import place_files
+    from codepack.run.pipeline import place_files
 
     drops = drops or {}
     kept = [f for f in scan.files if f.path not in drops]

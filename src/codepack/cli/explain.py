@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from codepack.cli.app import app, err_console, fail, print_json
-from codepack.outdir import OutputError, check_output_file
+from codepack.output.outdir import OutputError, check_output_file
 
 if TYPE_CHECKING:
     from codepack.config import PackConfig
@@ -62,7 +62,7 @@ def explain_command(
         fail(str(exc))
         return
     if html_out is not None:
-        from codepack.html_explain import write_explain_html
+        from codepack.output.html_explain import write_explain_html
 
         try:
             write_explain_html(report, html_out)

@@ -22,8 +22,8 @@ from codepack.config import (
     QualityConfig,
     ScanConfig,
 )
-from codepack.languages.registry import language_names
-from codepack.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget
+from codepack.graph.languages.registry import language_names
+from codepack.graph.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget
 
 LANGUAGES = ", ".join(language_names())
 FORMATS = ("codegemma", "starcoder2", "qwen2.5", "deepseek", "plain", "template")
@@ -166,9 +166,9 @@ def pack_command(
         False, "--verbose", "-v", help="List every skipped or dropped file with its reason."),
 ) -> None:
     """Pack repositories into training examples, written as Parquet shards to --out."""
-    from codepack.formats import FormatError
+    from codepack.examples.formats import FormatError
     from codepack.inputs import InputError
-    from codepack.run import OutputError, pack
+    from codepack.run.driver import OutputError, pack
 
     unknown = sorted(set(lang) - set(language_names()))
     if unknown:
@@ -280,7 +280,7 @@ def pack_command(
 def _print_dropped(out: str) -> None:
     import pyarrow.parquet as pq
 
-    from codepack.outputs import AUDIT_FILE
+    from codepack.output.outputs import AUDIT_FILE
 
     table = pq.read_table(f"{out.rstrip('/')}/{AUDIT_FILE}")
     for row in table.to_pylist():

@@ -23,7 +23,7 @@ def stats_command(
 
     Tokens per language, FIM share, removals by stage, dependency-graph figures and the
     distribution of example lengths, read from the shards, manifest and audit file."""
-    from codepack.stats import StatsError, collect, text_histogram
+    from codepack.output.stats import StatsError, collect, text_histogram
 
     try:
         figures = collect(out_dir)
@@ -45,7 +45,7 @@ def stats_command(
 
 
 def summary_tables(figures: dict[str, Any]) -> list[Table]:
-    """The figures of ``codepack.stats.collect`` as rich tables, one per topic."""
+    """The figures of ``codepack.output.stats.collect`` as rich tables, one per topic."""
     tables = [_overview(figures)]
     if figures["languages"]:
         tables.append(_languages(figures["languages"]))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codepack.config import ScanConfig
+from codepack.graph.languages.registry import language_for_path
 from codepack.inputs.base import InputError, RepoInput
 from codepack.inputs.ignore import read_ignore_file
 from codepack.inputs.listing import (
@@ -32,7 +33,6 @@ from codepack.inputs.listing import (
     special_kind,
     too_large_detail,
 )
-from codepack.languages.registry import language_for_path
 from codepack.records import SkipReason
 
 log = logging.getLogger(__name__)

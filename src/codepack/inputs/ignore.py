@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepack.wildmatch import Glob
+from codepack.inputs.wildmatch import Glob
 
 # An ignore file larger than this is not a hand-written .gitignore; read only its head.
 IGNORE_FILE_MAX_BYTES = 1024 * 1024

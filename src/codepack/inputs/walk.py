@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
-from codepack.classify import classify_path
 from codepack.config import ScanConfig
 from codepack.inputs.aux import AUX_MAX_BYTES, is_aux_file
 from codepack.inputs.ignore import IgnoreStack, PatternList
@@ -41,6 +40,7 @@ from codepack.inputs.listing import (
 )
 from codepack.inputs.paths import is_utf8_name, printable_path
 from codepack.records import SkippedFile, SkipReason
+from codepack.scan.classify import classify_path
 
 log = logging.getLogger(__name__)
 

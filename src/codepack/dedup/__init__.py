@@ -1,0 +1,2 @@
+"""Global dedup stage: exact and MinHash-LSH near duplicates across every repository.
+"""
