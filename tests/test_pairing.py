@@ -254,3 +254,19 @@ def test_c_tests_in_a_test_folder_name_their_subject_by_their_own_stem() -> None
              ("test/main.c", "c")]
     pairs = pair_tests(files)
     assert pairs == {"test/parser.c": "src/parser.c"}
+
+
+def test_fan_out_and_pairing_share_one_test_folder_rule():
+    """Resolvers once had a test-folder list of their own: a Java ``spec`` package (production
+    code, ``java.security.spec``) was a test tree to them and not to pairing, ``testdata/``,
+    ``integration_tests/`` and ``MyAppTests/`` the reverse. A fan-out from production code must
+    drop exactly the files pairing calls test-tree files."""
+    from codepack.resolvers.base import cap_targets
+
+    app = "src/main/java/com/acme/App.java"
+    spec = "src/main/java/com/acme/spec/KeySpec.java"
+    assert not pairing.in_test_tree(spec)
+    assert cap_targets(app, [spec]) == [spec]
+    for test_tree in ("pkg/testdata/b.go", "integration_tests/b.rs", "MyAppTests/b.swift"):
+        assert pairing.in_test_tree(test_tree)
+        assert cap_targets("pkg/a.go", [test_tree, "pkg/c.go"]) == ["pkg/c.go"]
