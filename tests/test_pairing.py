@@ -270,3 +270,13 @@ def test_fan_out_and_pairing_share_one_test_folder_rule():
     for test_tree in ("pkg/testdata/b.go", "integration_tests/b.rs", "MyAppTests/b.swift"):
         assert pairing.in_test_tree(test_tree)
         assert cap_targets("pkg/a.go", [test_tree, "pkg/c.go"]) == ["pkg/c.go"]
+
+
+def test_same_folder_subject_beats_an_imported_namesake() -> None:
+    """A Go test shares its subject's package (no import), and importing package ``bytes``
+    links it to every file there: ``bytes/reader.go`` must not steal ``reader_test.go``."""
+    files = [("archive/tar/reader.go", "go"), ("archive/tar/reader_test.go", "go"),
+             ("bytes/reader.go", "go"), ("bytes/buffer.go", "go")]
+    edges = [Edge("archive/tar/reader_test.go", dst, _ref())
+             for dst in ("bytes/reader.go", "bytes/buffer.go")]
+    assert pair_tests(files, edges) == {"archive/tar/reader_test.go": "archive/tar/reader.go"}

@@ -244,10 +244,13 @@ def _unrelated(test: str, candidate: str, language: str) -> bool:
 
 
 def _best(test: str, language: str, candidates: Iterable[str], imported: set[str]) -> str | None:
-    """Import evidence first (the candidates the test imports); without it, candidates in an
-    unrelated package are dropped. Then ``_rank`` decides."""
+    """Evidence first: the candidates the test imports or that sit in its own folder (a Go
+    test and its subject share a package and need no import; ``reader_test.go`` that imports
+    package ``bytes`` still tests the ``reader.go`` beside it, not ``bytes/reader.go``).
+    Without evidence, candidates in an unrelated package are dropped. Then ``_rank`` decides."""
     pool = sorted(set(candidates))
-    chosen = [c for c in pool if c in imported]
+    home = PurePosixPath(test).parent
+    chosen = [c for c in pool if c in imported or PurePosixPath(c).parent == home]
     pool = chosen or [c for c in pool if not _unrelated(test, c, language)]
     if not pool:
         return None
@@ -291,11 +294,11 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
     ``files`` are ``(path, language)`` pairs; ``edges`` the repository's resolved imports.
     Candidates are non-test files of a compatible language whose stem is the stem the test
     names (exact, else case-insensitive, else with leading underscores dropped from the
-    candidate: ``test_api.py`` -> ``_api.py``). The test's imports pick among them when it imports
-    any. Without import evidence a candidate in an unrelated package is dropped (the test's
-    and the candidate's folders, minus layout names like ``src``/``tests``/``main``, are both
-    non-empty and share no name). Then ``_rank`` decides: mirrored folder, nearest folder,
-    implementation over interface, path.
+    candidate: ``test_api.py`` -> ``_api.py``). The ones the test imports or that share its
+    folder pick among them when there are any. Without such evidence a candidate in an
+    unrelated package is dropped (the test's and the candidate's folders, minus layout names
+    like ``src``/``tests``/``main``, are both non-empty and share no name). Then ``_rank``
+    decides: mirrored folder, nearest folder, implementation over interface, path.
 
     When no file carries the stem, a test named after a *package* (``tests/test_shop.py`` with
     ``shop/__init__.py``; ``foo.test.ts`` with ``foo/index.ts``; ``tests/foo.rs`` with
