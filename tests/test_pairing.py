@@ -280,3 +280,24 @@ def test_same_folder_subject_beats_an_imported_namesake() -> None:
     edges = [Edge("archive/tar/reader_test.go", dst, _ref())
              for dst in ("bytes/reader.go", "bytes/buffer.go")]
     assert pair_tests(files, edges) == {"archive/tar/reader_test.go": "archive/tar/reader.go"}
+
+
+def test_a_cpp_test_source_pairs_with_its_own_header() -> None:
+    """gtest-style ``tests/FooTest.cpp`` + ``tests/FooTest.h`` (and pybind11's
+    ``tests/test_x.cpp`` + ``tests/x.h``): with no subject outside the test tree, the source
+    goes after the header it includes, as the build tools' test pairs have it. A header that
+    pairs with production code keeps that pair."""
+    files = [("tests/JsiTest.cpp", "cpp"), ("tests/JsiTest.h", "cpp"),
+             ("tests/test_local.cpp", "cpp"), ("tests/local.h", "cpp"),
+             ("tests/lib.cpp", "cpp"), ("tests/lib.h", "cpp"),
+             ("tests/Codec.cpp", "cpp"), ("tests/Codec.h", "cpp"), ("src/Codec.cpp", "cpp"),
+             ("tests/Loose.cpp", "cpp"), ("tests/Loose.h", "cpp")]
+    edges = [Edge(t, h, _ref()) for t, h in [
+        ("tests/JsiTest.cpp", "tests/JsiTest.h"), ("tests/test_local.cpp", "tests/local.h"),
+        ("tests/lib.cpp", "tests/lib.h"), ("tests/Codec.cpp", "tests/Codec.h")]]
+    pairs = pair_tests(files, edges)
+    assert pairs["tests/JsiTest.cpp"] == "tests/JsiTest.h"
+    assert pairs["tests/test_local.cpp"] == "tests/local.h"
+    assert pairs["tests/lib.cpp"] == "tests/lib.h"
+    assert pairs["tests/Codec.cpp"] == "src/Codec.cpp"  # a production subject comes first
+    assert "tests/Loose.cpp" not in pairs  # beside, but not included: no evidence

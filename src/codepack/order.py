@@ -81,8 +81,9 @@ def order_files(
             groups = _TestGroups.build(files, pairs)
             placed, distances, removed = _alphabetical(groups), [None] * len(files), []
         else:
-            groups = _TestGroups.build(files, adjacent_pairs(graph, pairs))
-            placed, distances, removed = _dependency(graph, groups)
+            beside, broken = adjacent_pairs(graph, pairs)
+            groups = _TestGroups.build(files, beside)
+            placed, distances, removed = _dependency(graph, groups, broken)
 
     removed_pairs = {(e.src, e.dst) for e in removed}
     for src, dst, data in graph.edges(data=True):
@@ -159,9 +160,13 @@ def _alphabetical(groups: _TestGroups) -> list[Placed]:
 
 
 def _dependency(
-    graph: nx.DiGraph, groups: _TestGroups
+    graph: nx.DiGraph, groups: _TestGroups, broken: Sequence[tuple[str, str]] = ()
 ) -> tuple[list[Placed], list[float | None], list[RemovedEdge]]:
     """Contract tests with their subjects, prune cycles, linearize, expand.
+
+    ``broken`` are the file edges that keeping the contracted tests beside their subjects
+    makes impossible (``adjacent_pairs``): they leave first, as ``test_placement``, so that
+    pruning does not cut some other edge of the cycles they close.
 
     Contraction (instead of moving each test behind its subject afterwards) keeps a test's
     dependencies before it whenever possible: the group's dependencies are the union of its
@@ -173,9 +178,12 @@ def _dependency(
 
     Groups with no import edge at all follow the dependency-ordered ones, alphabetically.
     """
-    contracted, file_edges, internal = _contract(graph, groups)
+    contracted, file_edges, internal = _contract(graph, groups, set(broken))
     pruned, removed_groups = prune_cycles(contracted)
     removed: list[RemovedEdge] = []
+    for src, dst in broken:
+        data = graph.edges[src, dst]
+        removed.append(RemovedEdge(src, dst, data["weight"], data["refs"], "test_placement"))
     for cut in removed_groups:
         for src, dst in file_edges[cut.src, cut.dst]:
             data = graph.edges[src, dst]
@@ -214,14 +222,16 @@ _FileEdges = list[tuple[str, str]]
 
 
 def _contract(
-    graph: nx.DiGraph, groups: _TestGroups
+    graph: nx.DiGraph, groups: _TestGroups, left_out: set[tuple[str, str]]
 ) -> tuple[nx.DiGraph, dict[tuple[str, str], _FileEdges], dict[str, _FileEdges]]:
-    """The group graph, which file edges each group edge stands for, and each group's
-    internal file edges."""
+    """The group graph without the ``left_out`` file edges, which file edges each group edge
+    stands for, and each group's internal file edges."""
     file_edges: dict[tuple[str, str], _FileEdges] = {}
     internal: dict[str, _FileEdges] = {}
     group_of = groups.group_of
     for src, dst in graph.edges:
+        if (src, dst) in left_out:
+            continue
         a, b = group_of[src], group_of[dst]
         if a == b:
             internal.setdefault(a, []).append((src, dst))
@@ -272,25 +282,29 @@ def _order_tests(
 # test beside x at the price of one edge, while a Go test importing "testing" (whose files
 # import half the standard library, its subject's package among them) is ordered by its
 # imports. Measured with benchmarks/order_quality.py (README, Ordering).
-MAX_IMPORTS_BROKEN_FOR_A_TEST = 1
+MAX_IMPORTS_BROKEN_FOR_A_TEST = 16
 
 
-def adjacent_pairs(graph: nx.DiGraph, pairs: Mapping[str, str]) -> dict[str, str]:
-    """The test -> subject pairs worth placing side by side: those whose adjacency breaks at
-    most ``MAX_IMPORTS_BROKEN_FOR_A_TEST`` import edges.
+def adjacent_pairs(
+    graph: nx.DiGraph, pairs: Mapping[str, str]
+) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The test -> subject pairs worth placing side by side, and the edges that costs.
 
     Placing test T right after subject S breaks every edge T -> X where X also reaches S (X
     must come after S and before T, and nothing fits between them), and every edge S -> Y
     where Y reaches T. Reachability is read on the file graph with its own cycles pruned
-    (``prune_cycles``), so a cycle that pruning breaks anyway costs the test nothing. The
-    count is a lower bound on what contraction costs; a test over the limit is ordered by
-    its imports like any other file.
+    (``prune_cycles``), so a cycle that pruning breaks anyway costs the test nothing. A pair
+    is kept when it breaks at most ``MAX_IMPORTS_BROKEN_FOR_A_TEST`` edges; a test over the
+    limit is ordered by its imports like any other file. The broken edges of kept pairs are
+    returned sorted, without S -> T itself (the group's internal order reports that one):
+    leaving exactly these out makes each contraction acyclic, where pruning the contracted
+    graph would cut whichever edges of the new cycles weigh least.
 
     Reachability to the paired files only is kept, as one bitset per file, built in one pass
     over a topological order: O(E * P / 64) word operations for P paired files.
     """
     if not pairs:
-        return {}
+        return {}, []
     dag, _ = prune_cycles(graph)
     interest = sorted(set(pairs) | set(pairs.values()))
     bit = {node: 1 << i for i, node in enumerate(interest)}
@@ -301,12 +315,14 @@ def adjacent_pairs(graph: nx.DiGraph, pairs: Mapping[str, str]) -> dict[str, str
             mask |= reach[dep]
         reach[node] = mask
     kept: dict[str, str] = {}
+    left_out: list[tuple[str, str]] = []
     for test, subject in sorted(pairs.items()):
-        broken = sum(1 for x in dag.succ[test] if x != subject and reach[x] & bit[subject])
-        broken += sum(1 for y in dag.succ[subject] if reach[y] & bit[test])
-        if broken <= MAX_IMPORTS_BROKEN_FOR_A_TEST:
+        broken = [(test, x) for x in dag.succ[test] if x != subject and reach[x] & bit[subject]]
+        broken += [(subject, y) for y in dag.succ[subject] if reach[y] & bit[test]]
+        if len(broken) <= MAX_IMPORTS_BROKEN_FOR_A_TEST:
             kept[test] = subject
-    return kept
+            left_out.extend(edge for edge in broken if edge != (subject, test))
+    return kept, sorted(left_out)
 
 
 def nearest_first_order(dag: nx.DiGraph) -> tuple[list[str], list[float]]:

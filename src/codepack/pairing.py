@@ -305,8 +305,10 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
     ``src/foo/mod.rs``) pairs to that package's entry-point file, but only if the test imports
     the entry point or a file inside that package: a folder name alone is weak evidence.
 
-    A file is never its own subject, a test never pairs to another test, and the result does
-    not depend on the order of ``files`` or ``edges``.
+    A C/C++ test source that finds no subject that way pairs with the same-stem header beside
+    it that it includes (``_own_header``): the one case where a subject is a test-tree file.
+    A file is never its own subject, a test never pairs to another test otherwise, and the
+    result does not depend on the order of ``files`` or ``edges``.
     """
     unique = sorted(set(files))
     language_of = dict(unique)
@@ -336,7 +338,31 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
             subject = _package_subject(test, language, mains, imported)
         if subject is not None:
             pairs[test] = subject
+    for test, language in tests:  # after the others: a header paired elsewhere stays there
+        if test not in pairs:
+            header = _own_header(test, language, test_subject_stem(test, language),
+                                 imports.get(test, set()))
+            if header is not None and header not in pairs:
+                pairs[test] = header
     return pairs
+
+
+def _own_header(test: str, language: str, stem: str | None, imported: set[str]) -> str | None:
+    """For a C/C++ test source that names no other subject: the header beside it that it
+    includes, named after its subject stem or its own stem (``tests/JsiIntegrationTest.cpp``
+    after ``tests/JsiIntegrationTest.h``, ``tests/test_local_bindings.cpp`` after
+    ``tests/local_bindings.h``). The header lives in the test tree itself: it is the test's
+    interface, and the one place a test pairs with another test-tree file."""
+    if _family(language) != "c" or _is_interface(test):
+        return None
+    pure = PurePosixPath(test)
+    names = {n for n in (stem, _stem(pure)) if n}
+    beside = sorted(
+        dst for dst in imported
+        if _is_interface(dst) and PurePosixPath(dst).parent == pure.parent
+        and _stem(PurePosixPath(dst)) in names
+    )
+    return beside[0] if beside else None
 
 
 def _package_subject(
