@@ -277,12 +277,15 @@ def _order_tests(
     return order, removed + cut
 
 
-# A test is placed right after its subject unless that breaks more imports than this. One: the
-# common Python shape (test_x imports the package, whose __init__ imports x) still keeps the
-# test beside x at the price of one edge, while a Go test importing "testing" (whose files
-# import half the standard library, its subject's package among them) is ordered by its
-# imports. Measured with benchmarks/order_quality.py (README, Ordering).
-MAX_IMPORTS_BROKEN_FOR_A_TEST = 16
+# A test is placed right after its subject unless that breaks more import edges than this. A
+# Go package import is an edge to each of the package's files (up to 256), so a Go test that
+# imports "testing" (whose files import most low-level packages, maybe its subject's) breaks
+# tens to hundreds of edges to sit beside a low-level subject; a Python test that imports the
+# package whose __init__ imports its subject breaks one. On the oracle corpora
+# (benchmarks/order_quality.py, README "Order quality") limits 4 / 16 / 64 keep 0.996 / 0.979 /
+# 0.961 of Go's acyclic edges among packed files in order and put 0.797 / 0.938 / 0.973 of its
+# tests right after their subjects: 64 keeps both above the 0.93 / 0.90 targets with margin.
+MAX_IMPORTS_BROKEN_FOR_A_TEST = 64
 
 
 def adjacent_pairs(
