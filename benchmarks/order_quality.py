@@ -20,7 +20,7 @@ for codepack, for alphabetical order and for Kahn's topological sort of the orac
 Usage::
 
     python benchmarks/order_quality.py CORPUS ORACLE_OUT [CORPUS ORACLE_OUT ...]
-        [--repos a,b] [--workers N] [--keep DIR] [--json F]
+        [--repos a,b] [--workers N] [--keep DIR] [--json F] [--pack-arg=ARG ...]
 
 ``--repos`` keeps only the named repositories (in whichever corpora hold them); ``--keep``
 leaves the Parquet and score files in DIR instead of a temporary folder.
@@ -101,15 +101,18 @@ def run_score(oracle_out: Path, order_file: Path, repos: Sequence[str], out: Pat
 
 
 def score_corpus(
-    corpus: Path, oracle_out: Path, repos: Sequence[str], work: Path, workers: int
+    corpus: Path, oracle_out: Path, repos: Sequence[str], work: Path, workers: int,
+    pack_args: Sequence[str] = (),
 ) -> CorpusScore:
-    """Pack ``repos`` of ``corpus`` with default options and score the packed order."""
+    """Pack ``repos`` of ``corpus`` (default options, plus ``pack_args``) and score the
+    packed order."""
     packed = work / "packed"
     # the CLI in a child process: as a user runs it, and this folder's secrets.py (a
     # benchmark) cannot shadow the standard library module that numpy imports
     subprocess.run(
         [sys.executable, "-m", "codepack", "pack", "--single-repo", "--quiet", "--out",
-         str(packed), "--overwrite", "--workers", str(workers), *(str(corpus / r) for r in repos)],
+         str(packed), "--overwrite", "--workers", str(workers), *pack_args,
+         *(str(corpus / r) for r in repos)],
         check=True,
     )
     order_file = work / "ORDER.json"
@@ -165,7 +168,7 @@ def table(results: Sequence[CorpusScore]) -> list[str]:
 
 
 def run(pairs: Sequence[tuple[Path, Path]], only: set[str] | None, workers: int,
-        keep: Path | None) -> list[CorpusScore]:
+        keep: Path | None, pack_args: Sequence[str] = ()) -> list[CorpusScore]:
     results = []
     with tempfile.TemporaryDirectory(prefix="order-quality-") as tmp:
         root = keep or Path(tmp)
@@ -177,7 +180,7 @@ def run(pairs: Sequence[tuple[Path, Path]], only: set[str] | None, workers: int,
             work = root / corpus.name
             work.mkdir(parents=True, exist_ok=True)
             print(f"packing {corpus} ({len(repos)} repositories)", file=sys.stderr)
-            result = score_corpus(corpus, oracle_out, repos, work, workers)
+            result = score_corpus(corpus, oracle_out, repos, work, workers, pack_args)
             print(f"  context rate {result.context_rate}", file=sys.stderr)
             results.append(result)
     return results
@@ -190,12 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", "-j", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="keep the Parquet and scores in this folder")
     parser.add_argument("--json", type=Path, help="write score.py's per-repository figures here")
+    parser.add_argument("--pack-arg", action="append", default=[], metavar="ARG",
+                        help="an extra option for codepack pack (repeat: --pack-arg=--dedup "
+                        "--pack-arg=off)")
     args = parser.parse_args(argv)
     if len(args.paths) % 2:
         parser.error("give CORPUS ORACLE_OUT pairs")
     pairs = list(zip(args.paths[::2], args.paths[1::2], strict=True))
     only = set(args.repos.split(",")) if args.repos else None
-    results = run(pairs, only, args.workers, args.keep)
+    results = run(pairs, only, args.workers, args.keep, args.pack_arg)
     print("\n".join(table(results)))
     if args.json:
         figures = {r.label: {**r.per_repo, "codepack_packed_files": r.packed_only}
