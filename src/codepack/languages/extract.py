@@ -78,7 +78,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import tree_sitter
@@ -139,6 +138,9 @@ class LanguageRules:
     # completes the imports with what the code names without importing it: (imports,
     # @declaration nodes, @type_use names) -> the full import list
     implicit: Implicit | None = None
+    # the depth no query match starts below, for this tree (None: any depth): the query's
+    # time is mostly the walk over deep function bodies that hold no import
+    start_depth: Callable[[Node], int | None] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -200,6 +202,7 @@ _RULES: dict[str, LanguageRules] = {
         declarations=rust.inline_modules,
         import_keywords=frozenset({"use", "mod", "extern"}),
         merge=rust.distinct_paths,
+        start_depth=rust.query_start_depth,
     ),
     "c": LanguageRules(
         "c",
@@ -425,7 +428,8 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     if reason is not None:
         raise TooComplex(reason)
     cursor = tree_sitter.QueryCursor(_query(language), match_limit=MATCH_LIMIT)
-    cursor.set_max_start_depth(MAX_TREE_DEPTH)
+    depth = rules.start_depth(root) if rules.start_depth is not None else None
+    cursor.set_max_start_depth(MAX_TREE_DEPTH if depth is None else min(depth, MAX_TREE_DEPTH))
     if rows > 0:
         cursor.set_point_range((0, 0), (rows, 0))
     matches = cursor.matches(root)
@@ -552,20 +556,22 @@ def _scope_flags(stmt: Node, root: Node, rules: LanguageRules, memo: _ScopeMemo)
     whole extraction, now 1.7 s).
     """
     chain = _chain(root, stmt)
-    memo.setdefault(_key(chain[0]), _NO_SCOPE)
-    for parent, node in pairwise(chain):
+    parent = chain[0]
+    above = memo.setdefault(_key(parent), _NO_SCOPE)
+    for node in chain[1:]:
         key = _key(node)
-        if key not in memo:
-            memo[key] = _step(parent, node, rules).inside(memo[_key(parent)])
-    return _step(stmt, None, rules).inside(memo[_key(stmt)])
+        scope = memo.get(key)
+        if scope is None:
+            scope = memo[key] = _step(parent, node, rules).inside(above)
+        parent, above = node, scope
+    return _step(stmt, None, rules).inside(above)
 
 
 def _chain(root: Node, stmt: Node) -> list[Node]:
     """The nodes from ``root`` down to ``stmt``, both included."""
-    target = _key(stmt)
     node: Node | None = root
     chain: list[Node] = []
-    while node is not None and _key(node) != target:
+    while node is not None and node != stmt:  # Node equality: same node of the same tree
         chain.append(node)
         node = node.child_with_descendant(stmt)
     chain.append(stmt)
