@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -139,11 +140,77 @@ def compare(args: argparse.Namespace) -> None:
         print(f"{name:<20}{b:9.3f}{n:9.3f}{change:>9}")
 
 
+def _import_as(checkout: Path, name: str, into: Path):
+    """Import ``checkout``'s codepack package under another name (a copy whose imports
+    say ``name``), so that two versions live in one process."""
+    import importlib
+    import shutil
+
+    target = into / name
+    shutil.copytree(checkout / "src" / "codepack", target)
+    for module in target.rglob("*.py"):
+        text = module.read_text()
+        module.write_text(re.sub(r"\bcodepack(?=\.)|(?<=from )codepack\b|(?<=import )codepack\b",
+                                 name, text))
+    if str(into) not in sys.path:
+        sys.path.insert(0, str(into))
+    return (importlib.import_module(f"{name}.languages.extract"),
+            importlib.import_module(f"{name}.resolve"))
+
+
+def paired(args: argparse.Namespace) -> None:
+    """Both checkouts in one process, taking turns file by file (and repository by
+    repository for resolution): load from other work falls on both alike even when it
+    changes by the second. Prints the least CPU of each over the rounds."""
+    import tempfile
+
+    repos = load(args.corpus, set(args.lang.split(",")) if args.lang else None)
+    with tempfile.TemporaryDirectory() as tmp:
+        versions = [_import_as(c, f"codepack_v{i}", Path(tmp))
+                    for i, c in enumerate(args.paired)]
+        totals: list[list[list[float]]] = [[[], []] for _ in versions]  # [extract, resolve]
+        for round_ in range(args.rounds + 1):  # round 0 warms up (compiles the queries)
+            spent = [[0.0, 0.0] for _ in versions]
+            order = list(range(len(versions)))
+            for _name, files, aux in repos:
+                found: list[dict] = [{} for _ in versions]
+                for path, language, text in files:
+                    order.reverse()  # who goes first alternates
+                    for v in order:
+                        started = time.process_time()
+                        found[v][path] = (language, versions[v][0].extract_file(text, language))
+                        spent[v][0] += time.process_time() - started
+                for v in order:
+                    started = time.process_time()
+                    versions[v][1].resolve_repo(
+                        [(p, lang, x.imports) for p, (lang, x) in found[v].items()], aux,
+                        declarations={p: x.declarations for p, (_, x) in found[v].items()
+                                      if x.declarations})
+                    spent[v][1] += time.process_time() - started
+            if round_:
+                for v, (extract, resolve) in enumerate(spent):
+                    totals[v][0].append(extract)
+                    totals[v][1].append(resolve)
+    print(f"{args.corpus} ({args.lang or 'all languages'}): CPU s, least of {args.rounds} rounds, "
+          f"the two checkouts taking turns file by file in one process")
+    print(f"{'':<12}{'before':>9}{'after':>9}{'change':>9}   before = {args.paired[0]}, "
+          f"after = {args.paired[1]}")
+    rows = {"extract": 0, "resolve": 1}
+    for name, index in rows.items():
+        b, n = min(totals[0][index]), min(totals[1][index])
+        print(f"{name:<12}{b:9.3f}{n:9.3f}{(n - b) / b * 100:+8.1f} %")
+    b = min(e + r for e, r in zip(*totals[0], strict=True))
+    n = min(e + r for e, r in zip(*totals[1], strict=True))
+    print(f"{'total':<12}{b:9.3f}{n:9.3f}{(n - b) / b * 100:+8.1f} %")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--lang", help="comma-separated languages (default: all)")
     parser.add_argument("--checkouts", type=Path, nargs=2, metavar=("BASE", "NEW"))
+    parser.add_argument("--paired", type=Path, nargs=2, metavar=("BASE", "NEW"),
+                        help="both checkouts in one process, file by file")
     parser.add_argument("--runs", type=int, default=3, help="processes per checkout")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds per process")
     parser.add_argument("--dump", type=Path, help="write the edges as JSON lines here")
@@ -151,6 +218,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.checkouts:
         compare(args)
+        return
+    if args.paired:
+        paired(args)
         return
     repos = load(args.corpus, set(args.lang.split(",")) if args.lang else None)
     if args.dump:
