@@ -529,6 +529,8 @@ class _Scope:
 
     def inside(self, outer: _Scope) -> _Scope:
         """This (inner) stretch followed by ``outer``."""
+        if not (self.lazy or self.conditional or self.type_only or self.function):
+            return outer  # most ancestors say nothing: no new object per step
         return _Scope(
             lazy=self.lazy or outer.lazy,
             conditional=outer.conditional or (self.conditional and not outer.function),
