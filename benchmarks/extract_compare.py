@@ -34,9 +34,9 @@ Repo = tuple[str, list[tuple[str, str, str]], dict[str, str]]  # name, (path, la
 def load(corpus: Path, languages: set[str] | None) -> list[Repo]:
     """Every repository's files of ``languages`` (all supported ones if None) and config
     files, read the way the scan decodes them."""
+    from codepack.inputs import AUX_FILE_NAMES
     from codepack.languages.extract import supports
     from codepack.languages.registry import language_for_path
-    from codepack.sources import AUX_FILE_NAMES
 
     repos = []
     for repo in sorted(p for p in corpus.iterdir() if p.is_dir()):
