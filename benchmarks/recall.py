@@ -13,11 +13,13 @@ edges with them, per language of the importing file:
 Usage::
 
     python benchmarks/recall.py CORPUS ORACLE_OUT [--repos a,b] [--json F] [--misses N]
-                                [--typescript-declarations]
+                                [--typescript-declarations] [--order-quality]
 
 ``CORPUS/<repo>/`` is a folder of repositories; ``ORACLE_OUT`` is what
 ``oracle.py CORPUS ORACLE_OUT`` wrote (run it first, once; it is slow). ``--misses N`` prints
 up to N missed and N extra edges per language, to see which rule is missing.
+``--order-quality`` also packs the repositories and scores the packed order with the oracle's
+``score.py`` (``benchmarks/order_quality.py``, which takes several corpora at once).
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="print up to N missed and extra edges per language")
     parser.add_argument("--typescript-declarations", action="store_true",
                         help="score a .d.ts importing ./x.js against x.d.ts, as tsc resolves it")
+    parser.add_argument("--order-quality", action="store_true",
+                        help="also pack and score the order (benchmarks/order_quality.py)")
     args = parser.parse_args(argv)
     repos = args.repos.split(",") if args.repos else None
     result = compare(args.corpus, args.oracle_out, repos, args.misses,
@@ -144,6 +148,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {line}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")
+    if args.order_quality:
+        import order_quality  # beside this script
+
+        scores = order_quality.run([(args.corpus, args.oracle_out)],
+                                   set(repos) if repos else None, workers=1, keep=None)
+        print("\norder quality (score.py):")
+        print("\n".join(order_quality.table(scores)))
     return 0
 
 

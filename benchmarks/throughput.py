@@ -63,8 +63,10 @@ def floor(root: Path, out: Path, single: bool) -> tuple[float, int]:
 
 def run_codepack(
     root: Path, out: Path, workers: int, single: bool, extra: list[str]
-) -> tuple[float, int]:
-    """Run ``codepack pack`` in a fresh process; return (seconds, peak RSS in MB)."""
+) -> tuple[float, int, float]:
+    """Run ``codepack pack`` in a fresh process; return (seconds, peak RSS in MB, CPU
+    seconds: user + system of the run and its workers, which load from other work on a
+    shared machine inflates far less than wall time)."""
     cmd = [sys.executable, "-m", "codepack", "pack", str(root), "--out", str(out), "--quiet",
            "--overwrite", "--workers", str(workers), *extra]
     if single:
@@ -75,7 +77,7 @@ def run_codepack(
     seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"codepack failed: {cmd}")
-    return seconds, usage.ru_maxrss // 1024
+    return seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -106,12 +108,12 @@ def main() -> None:
         (tmp / "floor").mkdir()
         floor_s, size = floor(root, tmp / "floor", single)
         print(f"corpus {root}: {size / 1e6:.1f} MB in the files codepack reads")
-        print(f"{'run':<22}{'seconds':>9}{'MB/s':>9}{'peak MB':>9}{'vs floor':>10}")
+        print(f"{'run':<22}{'seconds':>9}{'MB/s':>9}{'peak MB':>9}{'vs floor':>10}{'CPU s':>9}")
         floor_mbs = size / 1e6 / floor_s
         print(f"{'floor (read+write)':<22}{floor_s:9.2f}{floor_mbs:9.1f}{'':>9}{1:10.3f}")
-        for workers, seconds, peak in runs:
+        for workers, seconds, peak, cpu in runs:
             print(f"{f'codepack workers={workers}':<22}{seconds:9.2f}{size / 1e6 / seconds:9.1f}"
-                  f"{peak:9d}{floor_s / seconds:10.3f}")
+                  f"{peak:9d}{floor_s / seconds:10.3f}{cpu:9.2f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

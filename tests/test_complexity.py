@@ -47,6 +47,14 @@ def test_unterminated_strings_and_comments_end_the_scan_linearly() -> None:
     assert time.perf_counter() - start < 3.0
 
 
+def test_a_file_with_few_opening_brackets_skips_the_probe_and_others_do_not() -> None:
+    # 256 openers cannot nest deeper than 256: no comment/string pass is needed for them
+    assert complexity.nesting_reason("(" * 256, "c") is None
+    assert complexity.nesting_reason("(" * 257, "c") == "bracket depth 257 > 256"
+    # brackets in strings still do not count once the probe runs
+    assert complexity.nesting_reason('"' + "(" * 300 + '"', "c") is None
+
+
 def test_python_indentation_levels() -> None:
     deep = "".join(" " * i + "if x:\n" for i in range(200)) + " " * 200 + "pass\n"
     assert complexity.nesting_reason(deep, "python") == "indentation levels 200 > 128"

@@ -358,3 +358,14 @@ def test_has_code_tokens_counts_words_not_punctuation() -> None:
     assert not has_code_tokens("a b", 3)
     assert not has_code_tokens("# " + "-" * 5000, 1)
     assert has_code_tokens("", 0)
+
+
+def test_a_source_survives_its_build_output_copy() -> None:
+    """``dist/`` sorts before ``src/``, yet the compiled copy is the one dropped."""
+    text = program(11)
+    records = [record("r", "dist/esm/index.js", text), record("r", "src/index.ts", text),
+               record("r", "lib/util.js", program(12)), record("r", "zz/util.js", program(12))]
+    plan = dedup.plan_dedup(records, CONFIG)
+    assert set(plan) == {("r", "dist/esm/index.js"), ("r", "zz/util.js")}
+    assert plan[("r", "dist/esm/index.js")].detail == "r/src/index.ts"
+    assert dedup.is_build_output("pkg/build/x.py") and not dedup.is_build_output("build.py")

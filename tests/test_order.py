@@ -7,6 +7,7 @@ import math
 import random
 from itertools import pairwise
 from pathlib import Path
+from unittest.mock import patch
 
 import networkx as nx
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from codepack.config import OrderConfig
 from codepack.explain import annotated_graph, explain_order, write_graph
+from codepack.graph import order as order_module
 from codepack.graph.build import build_graph, prune_cycles
 from codepack.graph.languages.extract import extract_imports
 from codepack.graph.order import OrderResult, nearest_first_order, order_files
@@ -78,6 +80,14 @@ def _languages(paths: list[str]) -> dict[str, str]:
     return dict.fromkeys(paths, "python")
 
 
+def _adjacency_cost(dag: nx.DiGraph, test: str, subject: str) -> int:
+    """Imports that no order can honour with ``test`` right after ``subject``, by brute force:
+    the test's imports that reach the subject, the subject's imports that reach the test."""
+    return sum(1 for x in dag.succ[test] if x != subject and nx.has_path(dag, x, subject)) + sum(
+        1 for y in dag.succ[subject] if nx.has_path(dag, y, test)
+    )
+
+
 def _assert_well_formed(paths: list[str], edges: list[Edge], result: OrderResult) -> None:
     order = [p.path for p in result.placed]
     assert sorted(order) == sorted(set(paths))
@@ -90,13 +100,18 @@ def _assert_well_formed(paths: list[str], edges: list[Edge], result: OrderResult
         if data["kept"]:
             assert position[dst] < position[src], f"{src} imports {dst} but comes first"
     pairs = pair_tests([(p, "python") for p in set(paths)], edges)
+    dag, _ = prune_cycles(graph)
     for placed in result.placed:
         if placed.reason is PlaceReason.TEST_OF:
             assert pairs[placed.path] == placed.subject
             between = order[position[placed.subject] + 1 : position[placed.path]]
             assert all(pairs.get(p) == placed.subject for p in between)
-        else:
-            assert placed.path not in pairs
+        if placed.path in pairs:
+            # beside its subject exactly when that breaks at most the allowed imports
+            cost = _adjacency_cost(dag, placed.path, pairs[placed.path])
+            beside = placed.reason is PlaceReason.TEST_OF
+            limit = order_module.MAX_IMPORTS_BROKEN_FOR_A_TEST
+            assert beside == (cost <= limit), (placed, cost, limit)
         if placed.reason is PlaceReason.ALPHABETICAL:
             group = [placed.path, *(t for t, s in pairs.items() if s == placed.path)]
             assert all(graph.degree(f) == 0 for f in group)
@@ -127,6 +142,39 @@ def test_dependency_order_properties(
     assert again.gaps == result.gaps
     assert again.removed == result.removed
     assert again.stats == result.stats
+
+
+@settings(max_examples=150, deadline=None)
+@given(repos(), st.integers(0, 2))
+def test_tests_over_the_limit_are_ordered_by_their_imports(
+    case: tuple[list[str], list[Edge]], limit: int
+) -> None:
+    """With a small limit many tests cost too much to sit beside their subject: every kept
+    edge still points backwards, and a test is beside its subject exactly when the brute-force
+    count of the edges that breaks is within the limit (``_assert_well_formed``)."""
+    paths, edges = case
+    with patch.object(order_module, "MAX_IMPORTS_BROKEN_FOR_A_TEST", limit):
+        result = order_files(paths, _languages(paths), edges, DEPENDENCY)
+        _assert_well_formed(paths, edges, result)
+
+
+def test_a_test_whose_imports_need_its_subject_is_ordered_after_them() -> None:
+    """The Go shape: x_test imports package testing, whose files import x. Beside x it would
+    break both edges to testing; over the limit it comes after testing, and no edge is lost."""
+    paths = ["strings/x.go", "strings/x_test.go", "testing/a.go", "testing/b.go"]
+    edges = [Edge("strings/x_test.go", t, ImportRef("testing", 3)) for t in paths[2:]]
+    edges += [Edge(t, "strings/x.go", ImportRef("strings", 3)) for t in paths[2:]]
+    with patch.object(order_module, "MAX_IMPORTS_BROKEN_FOR_A_TEST", 1):
+        apart = order_files(paths, dict.fromkeys(paths, "go"), edges, DEPENDENCY)
+    assert [p.path for p in apart.placed] == [
+        "strings/x.go", "testing/a.go", "testing/b.go", "strings/x_test.go"]
+    assert apart.removed == []
+    with patch.object(order_module, "MAX_IMPORTS_BROKEN_FOR_A_TEST", 2):
+        beside = order_files(paths, dict.fromkeys(paths, "go"), edges, DEPENDENCY)
+    assert [p.path for p in beside.placed][:2] == ["strings/x.go", "strings/x_test.go"]
+    assert [(e.src, e.dst, e.reason) for e in beside.removed] == [
+        ("strings/x_test.go", "testing/a.go", "test_placement"),
+        ("strings/x_test.go", "testing/b.go", "test_placement")]
 
 
 @settings(max_examples=120, deadline=None)

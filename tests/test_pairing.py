@@ -254,3 +254,50 @@ def test_c_tests_in_a_test_folder_name_their_subject_by_their_own_stem() -> None
              ("test/main.c", "c")]
     pairs = pair_tests(files)
     assert pairs == {"test/parser.c": "src/parser.c"}
+
+
+def test_fan_out_and_pairing_share_one_test_folder_rule():
+    """Resolvers once had a test-folder list of their own: a Java ``spec`` package (production
+    code, ``java.security.spec``) was a test tree to them and not to pairing, ``testdata/``,
+    ``integration_tests/`` and ``MyAppTests/`` the reverse. A fan-out from production code must
+    drop exactly the files pairing calls test-tree files."""
+    from codepack.graph.resolvers.base import cap_targets
+
+    app = "src/main/java/com/acme/App.java"
+    spec = "src/main/java/com/acme/spec/KeySpec.java"
+    assert not pairing.in_test_tree(spec)
+    assert cap_targets(app, [spec]) == [spec]
+    for test_tree in ("pkg/testdata/b.go", "integration_tests/b.rs", "MyAppTests/b.swift"):
+        assert pairing.in_test_tree(test_tree)
+        assert cap_targets("pkg/a.go", [test_tree, "pkg/c.go"]) == ["pkg/c.go"]
+
+
+def test_same_folder_subject_beats_an_imported_namesake() -> None:
+    """A Go test shares its subject's package (no import), and importing package ``bytes``
+    links it to every file there: ``bytes/reader.go`` must not steal ``reader_test.go``."""
+    files = [("archive/tar/reader.go", "go"), ("archive/tar/reader_test.go", "go"),
+             ("bytes/reader.go", "go"), ("bytes/buffer.go", "go")]
+    edges = [Edge("archive/tar/reader_test.go", dst, _ref())
+             for dst in ("bytes/reader.go", "bytes/buffer.go")]
+    assert pair_tests(files, edges) == {"archive/tar/reader_test.go": "archive/tar/reader.go"}
+
+
+def test_a_cpp_test_source_pairs_with_its_own_header() -> None:
+    """gtest-style ``tests/FooTest.cpp`` + ``tests/FooTest.h`` (and pybind11's
+    ``tests/test_x.cpp`` + ``tests/x.h``): with no subject outside the test tree, the source
+    goes after the header it includes, as the build tools' test pairs have it. A header that
+    pairs with production code keeps that pair."""
+    files = [("tests/JsiTest.cpp", "cpp"), ("tests/JsiTest.h", "cpp"),
+             ("tests/test_local.cpp", "cpp"), ("tests/local.h", "cpp"),
+             ("tests/lib.cpp", "cpp"), ("tests/lib.h", "cpp"),
+             ("tests/Codec.cpp", "cpp"), ("tests/Codec.h", "cpp"), ("src/Codec.cpp", "cpp"),
+             ("tests/Loose.cpp", "cpp"), ("tests/Loose.h", "cpp")]
+    edges = [Edge(t, h, _ref()) for t, h in [
+        ("tests/JsiTest.cpp", "tests/JsiTest.h"), ("tests/test_local.cpp", "tests/local.h"),
+        ("tests/lib.cpp", "tests/lib.h"), ("tests/Codec.cpp", "tests/Codec.h")]]
+    pairs = pair_tests(files, edges)
+    assert pairs["tests/JsiTest.cpp"] == "tests/JsiTest.h"
+    assert pairs["tests/test_local.cpp"] == "tests/local.h"
+    assert pairs["tests/lib.cpp"] == "tests/lib.h"
+    assert pairs["tests/Codec.cpp"] == "src/Codec.cpp"  # a production subject comes first
+    assert "tests/Loose.cpp" not in pairs  # beside, but not included: no evidence

@@ -234,3 +234,72 @@ def test_module_tree_survives_loops_and_paths_outside_the_repository():
         "src/a.rs": '#[path = "a.rs"]\nmod me;\nfn f() { crate::a::me::g(); }\n',
     })
     assert edges == {("src/lib.rs", "src/a.rs", "rust:mod")}
+
+
+# -- how deep the import query looks -------------------------------------------------------
+
+SHALLOW_SOURCE = """\
+use crate::a::B;
+mod m;
+extern crate serde;
+// a comment that says use, mod, extern and include deep in a function is no anchor
+mod inline {
+    use super::c::D;
+    pub mod leaf;
+}
+cfg_if! { if #[cfg(x)] { mod gated; } }
+include!("generated.rs");
+impl S {
+    fn f(&self) -> usize {
+        let used = "use crate::in_string;"; // use crate::in_comment
+        crate::deep::path(used)
+    }
+}
+"""
+
+DEEP_SOURCES = [
+    "impl S {\n    fn f() {\n        use crate::deep::X;\n    }\n}\n",
+    "fn f() {\n    if x {\n        mod_like! { use crate::in_macro::Y; }\n    }\n}\n",
+    "mod a {\n    mod b {\n        use crate::nested::Z;\n    }\n}\n",
+    "fn f() {\n    {\n        include!(\"deep.rs\");\n    }\n}\n",
+    # blank lines first: the root node starts at its first token, not at byte 0
+    "\n\n\nimpl S {\n    fn f() {\n        use crate::deep::X;\n    }\n}\n",
+]
+
+
+def _parse(source: str):
+    from codepack.graph.languages.extract import _parser
+
+    return _parser("rust").parse(source.encode()).root_node
+
+
+def test_a_file_whose_imports_are_all_items_is_queried_only_to_item_depth():
+    from codepack.graph.languages.normalize.rust import SHALLOW_DEPTH, query_start_depth
+
+    assert query_start_depth(_parse(SHALLOW_SOURCE)) == SHALLOW_DEPTH
+    assert query_start_depth(_parse("")) == SHALLOW_DEPTH
+
+
+def test_an_import_below_item_depth_or_a_syntax_error_makes_the_query_search_everything():
+    from codepack.graph.languages.normalize.rust import query_start_depth
+
+    for source in DEEP_SOURCES:
+        assert query_start_depth(_parse(source)) is None, source
+    assert query_start_depth(_parse("use crate::a::{;\nfn f() {}\n")) is None
+
+
+def test_the_depth_bound_finds_exactly_what_the_whole_query_finds(monkeypatch):
+    from dataclasses import replace
+
+    from codepack.graph.languages import extract
+
+    sources = [SHALLOW_SOURCE, *DEEP_SOURCES]
+    bounded = [extract_file(source, "rust") for source in sources]
+    rules = extract._RULES["rust"]
+    monkeypatch.setitem(extract._RULES, "rust", replace(rules, start_depth=None))
+    assert [extract_file(source, "rust") for source in sources] == bounded
+    assert {r.spec for r in bounded[0].imports} >= {
+        "crate::a::B", "m", "serde", "self::c::D", "inline::leaf", "gated",
+        "generated.rs", "crate::deep::path",
+    }
+    assert [r.spec for r in bounded[1].imports] == ["crate::deep::X"]

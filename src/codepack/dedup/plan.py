@@ -55,7 +55,14 @@ _U64 = np.uint64
 _NGRAM_BASE = _U64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the n-gram polynomial
 
 Key = tuple[str, str]  # (repo, path)
-Rank = tuple[int, str, str]  # (-repo_n_files, repo, path): smaller is preferred
+# (-repo_n_files, repo, is_build_output, path): smaller is preferred
+Rank = tuple[int, str, bool, str]
+
+# Folders where build tools write their output. Of two copies of a file in one repository
+# (``src/index.ts`` and its compiled twin ``dist/esm/index.js``), the source is the one worth
+# training on and the one the import graph runs through, so a copy below one of these loses.
+BUILD_OUTPUT_DIRS = frozenset({"dist", "build", "out", "target", "_build", "esm", "cjs", "umd",
+                               "bundles"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -462,11 +469,18 @@ def near_duplicates(
 
 
 def _rank(repo: str, path: str, repo_n_files: int) -> Rank:
-    return (-repo_n_files, repo, path)
+    """Which copy survives: the larger repository's, then a source over a build output, then
+    the first path."""
+    return (-repo_n_files, repo, is_build_output(path), path)
+
+
+def is_build_output(path: str) -> bool:
+    """True when a folder of ``path`` is one build tools write to (``BUILD_OUTPUT_DIRS``)."""
+    return any(folder in BUILD_OUTPUT_DIRS for folder in path.split("/")[:-1])
 
 
 def _label(rank: Rank) -> str:
-    return f"{rank[1]}/{rank[2]}" if rank[2] else rank[1]
+    return f"{rank[1]}/{rank[3]}" if rank[3] else rank[1]
 
 
 def _parse_signature(data: bytes | None, num_perm: int) -> np.ndarray | None:
@@ -535,8 +549,9 @@ def plan_dedup(
     )
     plan = _plan(items, config, near)
     return {
-        (rank[1], rank[2]): Drop(rank[1], rank[2], "dedup", reason, _label(survivor))
-        for rank, (reason, survivor) in sorted(plan.items(), key=lambda kv: kv[0][1:])
+        (rank[1], rank[3]): Drop(rank[1], rank[3], "dedup", reason, _label(survivor))
+        for rank, (reason, survivor) in sorted(plan.items(),
+                                               key=lambda kv: (kv[0][1], kv[0][3]))
     }
 
 
@@ -569,6 +584,7 @@ def iter_band_keys(
 
 
 __all__ = [
+    "BUILD_OUTPUT_DIRS",
     "MINHASH_SEED",
     "SIGNATURE_DTYPE",
     "DedupRecord",
@@ -583,6 +599,7 @@ __all__ = [
     "dedup_records",
     "estimated_jaccard",
     "file_signature",
+    "is_build_output",
     "iter_band_keys",
     "join_clusters",
     "lsh_params",

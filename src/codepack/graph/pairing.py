@@ -244,10 +244,13 @@ def _unrelated(test: str, candidate: str, language: str) -> bool:
 
 
 def _best(test: str, language: str, candidates: Iterable[str], imported: set[str]) -> str | None:
-    """Import evidence first (the candidates the test imports); without it, candidates in an
-    unrelated package are dropped. Then ``_rank`` decides."""
+    """Evidence first: the candidates the test imports or that sit in its own folder (a Go
+    test and its subject share a package and need no import; ``reader_test.go`` that imports
+    package ``bytes`` still tests the ``reader.go`` beside it, not ``bytes/reader.go``).
+    Without evidence, candidates in an unrelated package are dropped. Then ``_rank`` decides."""
     pool = sorted(set(candidates))
-    chosen = [c for c in pool if c in imported]
+    home = PurePosixPath(test).parent
+    chosen = [c for c in pool if c in imported or PurePosixPath(c).parent == home]
     pool = chosen or [c for c in pool if not _unrelated(test, c, language)]
     if not pool:
         return None
@@ -291,19 +294,21 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
     ``files`` are ``(path, language)`` pairs; ``edges`` the repository's resolved imports.
     Candidates are non-test files of a compatible language whose stem is the stem the test
     names (exact, else case-insensitive, else with leading underscores dropped from the
-    candidate: ``test_api.py`` -> ``_api.py``). The test's imports pick among them when it imports
-    any. Without import evidence a candidate in an unrelated package is dropped (the test's
-    and the candidate's folders, minus layout names like ``src``/``tests``/``main``, are both
-    non-empty and share no name). Then ``_rank`` decides: mirrored folder, nearest folder,
-    implementation over interface, path.
+    candidate: ``test_api.py`` -> ``_api.py``). The ones the test imports or that share its
+    folder pick among them when there are any. Without such evidence a candidate in an
+    unrelated package is dropped (the test's and the candidate's folders, minus layout names
+    like ``src``/``tests``/``main``, are both non-empty and share no name). Then ``_rank``
+    decides: mirrored folder, nearest folder, implementation over interface, path.
 
     When no file carries the stem, a test named after a *package* (``tests/test_shop.py`` with
     ``shop/__init__.py``; ``foo.test.ts`` with ``foo/index.ts``; ``tests/foo.rs`` with
     ``src/foo/mod.rs``) pairs to that package's entry-point file, but only if the test imports
     the entry point or a file inside that package: a folder name alone is weak evidence.
 
-    A file is never its own subject, a test never pairs to another test, and the result does
-    not depend on the order of ``files`` or ``edges``.
+    A C/C++ test source that finds no subject that way pairs with the same-stem header beside
+    it that it includes (``_own_header``): the one case where a subject is a test-tree file.
+    A file is never its own subject, a test never pairs to another test otherwise, and the
+    result does not depend on the order of ``files`` or ``edges``.
     """
     unique = sorted(set(files))
     language_of = dict(unique)
@@ -333,7 +338,31 @@ def pair_tests(files: Sequence[tuple[str, str]], edges: Sequence[Edge] = ()) -> 
             subject = _package_subject(test, language, mains, imported)
         if subject is not None:
             pairs[test] = subject
+    for test, language in tests:  # after the others: a header paired elsewhere stays there
+        if test not in pairs:
+            header = _own_header(test, language, test_subject_stem(test, language),
+                                 imports.get(test, set()))
+            if header is not None and header not in pairs:
+                pairs[test] = header
     return pairs
+
+
+def _own_header(test: str, language: str, stem: str | None, imported: set[str]) -> str | None:
+    """For a C/C++ test source that names no other subject: the header beside it that it
+    includes, named after its subject stem or its own stem (``tests/JsiIntegrationTest.cpp``
+    after ``tests/JsiIntegrationTest.h``, ``tests/test_local_bindings.cpp`` after
+    ``tests/local_bindings.h``). The header lives in the test tree itself: it is the test's
+    interface, and the one place a test pairs with another test-tree file."""
+    if _family(language) != "c" or _is_interface(test):
+        return None
+    pure = PurePosixPath(test)
+    names = {n for n in (stem, _stem(pure)) if n}
+    beside = sorted(
+        dst for dst in imported
+        if _is_interface(dst) and PurePosixPath(dst).parent == pure.parent
+        and _stem(PurePosixPath(dst)) in names
+    )
+    return beside[0] if beside else None
 
 
 def _package_subject(

@@ -170,6 +170,8 @@ def keyword_depth(code: str) -> int:
 
 def nesting_reason(text: str, language: str) -> str | None:
     """Why ``text`` is too deeply nested to parse safely, or None. Linear in the text."""
+    if language not in ("ruby", "python") and _openers(text) <= MAX_BRACKET_DEPTH:
+        return None  # no deeper than its opening brackets: most files, and no regex pass
     code = code_only(text, language)
     depth = bracket_depth(code)
     if depth > MAX_BRACKET_DEPTH:
@@ -183,6 +185,11 @@ def nesting_reason(text: str, language: str) -> str | None:
         if levels > MAX_INDENT_LEVELS:
             return f"indentation levels {levels} > {MAX_INDENT_LEVELS}"
     return None
+
+
+def _openers(text: str) -> int:
+    """Opening brackets anywhere in ``text``: a bound on the bracket depth of its code."""
+    return text.count("(") + text.count("[") + text.count("{")
 
 
 def tree_depth_reason(root: Node, limit: int = MAX_TREE_DEPTH) -> str | None:

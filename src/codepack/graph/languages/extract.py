@@ -78,7 +78,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import tree_sitter
@@ -139,6 +138,9 @@ class LanguageRules:
     # completes the imports with what the code names without importing it: (imports,
     # @declaration nodes, @type_use names) -> the full import list
     implicit: Implicit | None = None
+    # the depth no query match starts below, for this tree (None: any depth): the query's
+    # time is mostly the walk over deep function bodies that hold no import
+    start_depth: Callable[[Node], int | None] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -200,6 +202,7 @@ _RULES: dict[str, LanguageRules] = {
         declarations=rust.inline_modules,
         import_keywords=frozenset({"use", "mod", "extern"}),
         merge=rust.distinct_paths,
+        start_depth=rust.query_start_depth,
     ),
     "c": LanguageRules(
         "c",
@@ -438,7 +441,8 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     if reason is not None:
         raise TooComplex(reason)
     cursor = tree_sitter.QueryCursor(_query(language), match_limit=MATCH_LIMIT)
-    cursor.set_max_start_depth(MAX_TREE_DEPTH)
+    depth = rules.start_depth(root) if rules.start_depth is not None else None
+    cursor.set_max_start_depth(MAX_TREE_DEPTH if depth is None else min(depth, MAX_TREE_DEPTH))
     if rows > 0:
         cursor.set_point_range((0, 0), (rows, 0))
     matches = cursor.matches(root)
@@ -538,6 +542,8 @@ class _Scope:
 
     def inside(self, outer: _Scope) -> _Scope:
         """This (inner) stretch followed by ``outer``."""
+        if not (self.lazy or self.conditional or self.type_only or self.function):
+            return outer  # most ancestors say nothing: no new object per step
         return _Scope(
             lazy=self.lazy or outer.lazy,
             conditional=outer.conditional or (self.conditional and not outer.function),
@@ -559,26 +565,54 @@ def _scope_flags(stmt: Node, root: Node, rules: LanguageRules, memo: _ScopeMemo)
     on the ``use``) and its ancestors.
 
     ``memo`` maps a node to what everything above it says, so statements sharing a block
-    judge the shared part of the chain once. The chain is found top-down from the root:
-    ``Node.parent`` searches down from the root on every call, so walking up a deep chain
-    was quadratic in its depth (20 imports under 4,000 chained assignments: 20.6 s for the
-    whole extraction, now 1.7 s).
+    judge the shared part of the chain once. A statement looks up through a few parents for
+    a judged one (usually its block's, judged for the statement before); past
+    ``_UPWARD_STEPS`` the chain is found top-down from the root: ``Node.parent`` searches
+    down from the root on every call, so walking up a deep chain was quadratic in its depth
+    (20 imports under 4,000 chained assignments: 20.6 s for the whole extraction, now 1.7 s).
     """
-    chain = _chain(root, stmt)
-    memo.setdefault(_key(chain[0]), _NO_SCOPE)
-    for parent, node in pairwise(chain):
+    pending: list[tuple[Node, tuple[int, int, int], Node]] = []  # (node, its key, parent)
+    node = stmt
+    above: _Scope | None = None
+    for _ in range(_UPWARD_STEPS):
         key = _key(node)
-        if key not in memo:
-            memo[key] = _step(parent, node, rules).inside(memo[_key(parent)])
-    return _step(stmt, None, rules).inside(memo[_key(stmt)])
+        above = memo.get(key)
+        if above is not None:
+            break
+        parent = node.parent
+        if parent is None:
+            above = memo[key] = _NO_SCOPE
+            break
+        pending.append((node, key, parent))
+        node = parent
+    if above is None:
+        above = _scope_top_down(_chain(root, node), rules, memo)
+    for node, key, parent in reversed(pending):
+        above = memo[key] = _step(parent, node, rules).inside(above)
+    return _step(stmt, None, rules).inside(above)
+
+
+_UPWARD_STEPS = 8
+
+
+def _scope_top_down(chain: list[Node], rules: LanguageRules, memo: _ScopeMemo) -> _Scope:
+    """What everything above the last node of ``chain`` (root first) says, memoised."""
+    parent = chain[0]
+    above = memo.setdefault(_key(parent), _NO_SCOPE)
+    for node in chain[1:]:
+        key = _key(node)
+        scope = memo.get(key)
+        if scope is None:
+            scope = memo[key] = _step(parent, node, rules).inside(above)
+        parent, above = node, scope
+    return above
 
 
 def _chain(root: Node, stmt: Node) -> list[Node]:
     """The nodes from ``root`` down to ``stmt``, both included."""
-    target = _key(stmt)
     node: Node | None = root
     chain: list[Node] = []
-    while node is not None and _key(node) != target:
+    while node is not None and node != stmt:  # Node equality: same node of the same tree
         chain.append(node)
         node = node.child_with_descendant(stmt)
     chain.append(stmt)

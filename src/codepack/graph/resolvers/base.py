@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from codepack.graph.pairing import in_test_tree  # the one test-folder rule, shared with pairing
 from codepack.graph.resolvers.go_build import DEFAULT_GO_TARGET
 from codepack.records import ImportRef
 
@@ -245,19 +246,6 @@ def stem(path: str) -> str:
     return path.rpartition("/")[2].rpartition(".")[0] or path.rpartition("/")[2]
 
 
-_TEST_FOLDERS = frozenset({"test", "tests", "__tests__", "spec", "specs"})
-
-
-def in_test_tree(path: str) -> bool:
-    """A path below a test folder (``src/test/java``, ``tests/``, ``Tests/``,
-    ``Acme.Shop.Tests/``)."""
-    for folder in path.split("/")[:-1]:
-        name = folder.lower()
-        if name in _TEST_FOLDERS or name.endswith((".tests", ".test")):
-            return True
-    return False
-
-
 def named_targets(importer: str, targets: Iterable[str]) -> list[str]:
     """The targets of an import that links only files whose names the importer uses (javac's
     wildcard rule, same-package names): distinct, not the importer, none in test folders for
@@ -270,8 +258,9 @@ def named_targets(importer: str, targets: Iterable[str]) -> list[str]:
 
 def cap_targets(importer: str, targets: Iterable[str]) -> list[str]:
     """The targets of an import naming a unit coarser than a file: distinct, not the
-    importer, and — for an importer outside test folders — none inside them (production code
-    does not see a package's test files); at most ``MAX_TARGETS`` (nearest first), sorted."""
+    importer, and — for an importer outside test folders (``pairing.in_test_tree``, the rule
+    test detection uses) — none inside them (production code does not see a package's test
+    files); at most ``MAX_TARGETS`` (nearest first), sorted."""
     unique = {t for t in targets if t != importer}
     if not in_test_tree(importer):
         unique = {t for t in unique if not in_test_tree(t)}

@@ -482,3 +482,72 @@ def _is_cfg(attribute_item: Node) -> bool:
         return False
     path = attribute.named_children[0]
     return path.type == "identifier" and path.text == b"cfg"
+
+
+# -- how deep the import query must look ---------------------------------------------------
+# Every match of rust.scm holds one of these tokens one level below the node it starts at
+# (`use`, `mod`, `extern`, the `include` of `include!`) or deeper (a `use`/`mod` inside a
+# macro's token trees), so no match starts deeper than the deepest of them, less one.
+# One pattern per word: a literal start lets the regex engine skip ahead fast (one
+# alternation starting with `\b` tries every byte, 6x slower on real crates).
+_ANCHORS = tuple(re.compile(word + rb"\b") for word in (b"use", b"mod", b"extern", b"include"))
+_IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ANCHOR_TYPES = frozenset({"use", "mod", "extern"})
+# The start depth asked for when every anchor token is shallow enough: items of the file
+# (depth 1) and of an inline module (depth 3). Most files have nothing deeper; walking the
+# function bodies below is most of the query's time.
+SHALLOW_DEPTH = 3
+# Items of the file in which no match can start below the item itself: their hits (most
+# hits: a file's `use` lines and its `//!` docs) need no look-up.
+_FLAT_ITEMS = frozenset({"use_declaration", "line_comment", "block_comment"})
+
+
+def query_start_depth(root: Node) -> int | None:
+    """``SHALLOW_DEPTH`` when no match of the import query can start deeper (every anchor
+    token is at most one level below it), else None: search the whole tree.
+
+    The anchors are found in the text (a C-speed regular expression) and each is looked up
+    in the tree: a hit that is not a whole token of an anchor type (a comment, a string, an
+    identifier such as ``used``) is no anchor. A tree with syntax errors is searched whole.
+    """
+    if root.has_error:
+        return None
+    source = root.text or b""
+    offset = root.start_byte  # the root starts at its first token, not at byte 0
+    top = root.walk()
+    if not top.goto_first_child():
+        return SHALLOW_DEPTH
+    item = top.node
+    for start in _anchor_hits(source, offset):
+        while item.end_byte <= start:  # the file's items, visited once each, in order
+            if not top.goto_next_sibling():
+                return SHALLOW_DEPTH
+            item = top.node
+        if item.type in _FLAT_ITEMS:
+            continue
+        depth, leaf = _leaf_at(item, start)
+        if depth > SHALLOW_DEPTH + 1 and leaf.start_byte == start and (
+            leaf.type in _ANCHOR_TYPES or (leaf.type == "identifier" and leaf.text == b"include")
+        ):
+            return None
+    return SHALLOW_DEPTH
+
+
+def _anchor_hits(source: bytes, offset: int) -> list[int]:
+    """Byte positions (``offset`` added) of the anchor words in ``source``, in order."""
+    return sorted(
+        offset + hit.start()
+        for pattern in _ANCHORS
+        for hit in pattern.finditer(source)
+        if hit.start() == 0 or source[hit.start() - 1] not in _IDENTIFIER_BYTES
+    )
+
+
+def _leaf_at(item: Node, position: int) -> tuple[int, Node]:
+    """The leaf of ``item`` (a child of the root) holding byte ``position``, or the leaf
+    whose skipped text (comment body, whitespace) holds it, and its depth."""
+    cursor = item.walk()
+    depth = 1
+    while cursor.goto_first_child_for_byte(position) is not None:
+        depth += 1
+    return depth, cursor.node
