@@ -32,7 +32,8 @@ from codepack.config import (
 from codepack.examples.formats import BUILTIN_FORMATS
 
 LONG_LINE = "x = [" + ", ".join(str(i) for i in range(400)) + "]\n"  # about 2,000 characters
-WIDE = "".join(f"value_{i} = 'abcdefghijklmnopqrstuvwxyz'  # {'-' * 60}\n" for i in range(20))
+# about 6 KB: the mean-line-length rule applies from 4 KB on
+WIDE = "".join(f"value_{i} = 'abcdefghijklmnopqrstuvwxyz'  # {'-' * 60}\n" for i in range(60))
 SYMBOLS = "x = 1\n" + "# =-+*/=-+*/=-+*/\n" * 50  # mostly symbols: low alphanumeric fraction
 
 
