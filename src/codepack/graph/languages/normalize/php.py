@@ -86,12 +86,16 @@ def first_mentions(
             selected.append((kind, node, captures))
             continue
         text = node.text or b""
-        if text.lower() in _RESERVED_BYTES:
-            continue
-        if text not in chosen or rank < chosen[text][0]:
-            chosen[text] = (rank, len(selected))
-            selected.append((kind, node, captures))
-            mentions.append((len(selected) - 1, text))
+        earlier = chosen.get(text)
+        if earlier is None:
+            if text.lower() in _RESERVED_BYTES:
+                chosen[text] = _NEVER_READ
+                continue
+        elif rank >= earlier[0]:
+            continue  # a repeat (most mentions are): the short path
+        chosen[text] = (rank, len(selected))
+        mentions.append((len(selected), text))
+        selected.append((kind, node, captures))
     drop = {
         index
         for index, text in mentions
@@ -114,6 +118,7 @@ class _ReadUse(dict):
 
 
 _RESERVED_BYTES = frozenset(name.encode() for name in RESERVED_NAMES)
+_NEVER_READ = (-1, -1)  # a reserved name's entry in ``chosen``: outranks every kind, no index
 _MENTION_RANK = {"class": 0, "type": 1}  # a use in code outranks a type hint
 
 
