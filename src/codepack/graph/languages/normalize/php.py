@@ -175,15 +175,13 @@ def _use_kind(node: Node, default: str) -> str:
 
 
 def _clause_path(clause: Node) -> str:
-    target = next(
-        (
-            c
-            for c in clause.named_children
-            if c.type in ("qualified_name", "name", "namespace_name")
-        ),
-        None,
-    )
-    return _namespace(target) if target is not None else ""
+    for child in clause.named_children:  # a loop, not next(genexpr): one per use line
+        if child.type in _PATH_TYPES:
+            return _namespace(child)
+    return ""
+
+
+_PATH_TYPES = frozenset({"qualified_name", "name", "namespace_name"})
 
 
 def _namespace(node: Node) -> str:
