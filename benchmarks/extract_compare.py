@@ -154,8 +154,9 @@ def _import_as(checkout: Path, name: str, into: Path):
                                  name, text))
     if str(into) not in sys.path:
         sys.path.insert(0, str(into))
-    return (importlib.import_module(f"{name}.languages.extract"),
-            importlib.import_module(f"{name}.resolve"))
+    stage = "graph." if (target / "graph").is_dir() else ""  # the layout by stage, or before it
+    return (importlib.import_module(f"{name}.{stage}languages.extract"),
+            importlib.import_module(f"{name}.{stage}resolve"))
 
 
 def paired(args: argparse.Namespace) -> None:

@@ -89,6 +89,23 @@ def test_a_deep_tree_without_brackets_is_too_complex() -> None:
     assert time.perf_counter() - start < 10.0
 
 
+def _depth(node, depth: int = 0) -> int:
+    return max((_depth(child, depth + 1) for child in node.children), default=depth)
+
+
+def test_tree_depth_limit_is_exact_whether_or_not_the_node_count_allows_it() -> None:
+    """The shortcut for trees with at most ``limit`` nodes must not move the boundary: a tree
+    exactly ``limit`` deep passes, one level deeper does not, with few nodes or many."""
+    for text in ("x = ((((1))))\n", "x = ((((1))))\n" + "y = 2\n" * 50):
+        root = extract._parser("python").parse(text.encode()).root_node
+        depth = _depth(root)
+        assert complexity.tree_depth_reason(root, limit=depth) is None
+        assert complexity.tree_depth_reason(root, limit=depth - 1) == (
+            f"syntax tree depth > {depth - 1}"
+        )
+        assert complexity.tree_depth_reason(root, limit=root.descendant_count) is None
+
+
 def test_a_query_past_its_match_limit_is_too_complex(monkeypatch) -> None:
     """Past the limit the cursor drops in-progress matches: imports would go missing
     silently, so the file is skipped instead. (No real file comes near the real limit.)"""

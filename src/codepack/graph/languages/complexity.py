@@ -199,6 +199,8 @@ def tree_depth_reason(root: Node, limit: int = MAX_TREE_DEPTH) -> str | None:
     count could still reach past ``limit`` are visited: in an ordinary file that is the few
     nodes on the way to its largest blocks.
     """
+    if root.descendant_count <= limit:
+        return None  # too few nodes to be that deep (most files): not even the root's children
     stack: list[tuple[Node, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()

@@ -416,6 +416,7 @@ class _Found:
     imports: tuple[ImportRef, ...]
     declarations: tuple[str, ...]
     # end byte of the last import statement read: an error before it may have cut one short
+    # (read for a head only, 0 for a whole file)
     reach: int = field(default=0, compare=False)
 
 
@@ -489,7 +490,8 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     return _Found(
         tuple(sorted(kept, key=ImportRef.sort_key)),
         tuple(dict.fromkeys(rules.declarations(declared))),
-        max((stmt.end_byte for _, stmt, _ in statements), default=0),
+        # only a head read (``_read_lines``) looks at the reach: a whole file skips the pass
+        max((stmt.end_byte for _, stmt, _ in statements), default=0) if rows > 0 else 0,
     )
 
 

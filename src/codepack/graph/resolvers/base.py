@@ -95,6 +95,9 @@ def shared_depth(a: str, b: str) -> int:
 def by_nearness(importer: str, paths: Iterable[str]) -> list[str]:
     """``paths`` ordered nearest to the importer first (longest shared folder prefix), then
     lexicographically: the deterministic tie-break every resolver uses."""
+    paths = list(paths)
+    if len(paths) < 2:  # the usual case (one file declares the class): nothing to weigh
+        return paths
     home = folder_of(importer)
     return sorted(paths, key=lambda p: (-shared_depth(home, folder_of(p)), p))
 

@@ -48,7 +48,7 @@ CLASS_DECLARATION = "class:"
 def expand(kind: str, stmt: Node, captures: Captures) -> Iterator[Leaf]:
     """Leaves of one namespace use declaration, include expression or class name."""
     if kind == "use":
-        yield from _use(stmt)
+        yield from captures.leaves if isinstance(captures, _ReadUse) else _use(stmt)
     elif kind in ("class", "type"):
         name = compact(stmt)
         if name.lower() not in RESERVED_NAMES:
@@ -67,29 +67,58 @@ def first_mentions(
     the query's match order: source order) is read — a ``type`` one only when the file never
     uses the class in code — and none whose name is a ``use`` alias (``use A\\B\\Node;``
     then ``new Node``): the ``use`` line makes that edge already, at module level. This keeps
-    extraction cheap.
+    extraction cheap. Reserved names (``self::``, ``string $x``) are dropped here, before
+    they cost a scope walk, as ``expand`` would drop them.
+
+    Each ``use`` statement is read once: its leaves travel to ``expand`` with its captures.
     """
-    aliases = {
-        (leaf.names[0] if leaf.names else leaf.spec.rpartition("\\")[2]).encode().lower()
-        for kind, node, _ in statements
-        if kind == "use"
-        for leaf in _use(node)
-        if leaf.kind == "use"
-    }
-    chosen: dict[bytes, tuple[int, int]] = {}  # text -> (kind rank, match index)
-    for index, (kind, node, _) in enumerate(statements):
+    aliases: set[bytes] = set()
+    selected: list[tuple[str, Node, Captures]] = []
+    chosen: dict[bytes, tuple[int, int]] = {}  # text -> (kind rank, index in selected)
+    mentions: list[tuple[int, bytes]] = []  # (index in selected, text) of class/type matches
+    for kind, node, captures in statements:
         rank = _MENTION_RANK.get(kind)
         if rank is None:
+            if kind == "use":
+                leaves = tuple(_use(node))
+                aliases.update(_local_name(leaf) for leaf in leaves if leaf.kind == "use")
+                captures = _ReadUse(captures, leaves)
+            selected.append((kind, node, captures))
             continue
         text = node.text or b""
-        if b"\\" not in text and text.lower() in aliases:
-            continue
-        if text not in chosen or rank < chosen[text][0]:
-            chosen[text] = (rank, index)
-    keep = {index for _, index in chosen.values()}
-    return [s for i, s in enumerate(statements) if s[0] not in _MENTION_RANK or i in keep]
+        earlier = chosen.get(text)
+        if earlier is None:
+            if text.lower() in _RESERVED_BYTES:
+                chosen[text] = _NEVER_READ
+                continue
+        elif rank >= earlier[0]:
+            continue  # a repeat (most mentions are): the short path
+        chosen[text] = (rank, len(selected))
+        mentions.append((len(selected), text))
+        selected.append((kind, node, captures))
+    drop = {
+        index
+        for index, text in mentions
+        if chosen[text][1] != index or (b"\\" not in text and text.lower() in aliases)
+    }
+    return [s for i, s in enumerate(selected) if i not in drop] if drop else selected
 
 
+def _local_name(leaf: Leaf) -> bytes:
+    """The name a ``use`` leaf makes local, as PHP compares it (lower-cased)."""
+    return (leaf.names[0] if leaf.names else leaf.spec.rpartition("\\")[2]).encode().lower()
+
+
+class _ReadUse(dict):
+    """A ``use`` match's captures with the leaves ``first_mentions`` already read."""
+
+    def __init__(self, captures: Captures, leaves: tuple[Leaf, ...]) -> None:
+        super().__init__(captures)
+        self.leaves = leaves
+
+
+_RESERVED_BYTES = frozenset(name.encode() for name in RESERVED_NAMES)
+_NEVER_READ = (-1, -1)  # a reserved name's entry in ``chosen``: outranks every kind, no index
 _MENTION_RANK = {"class": 0, "type": 1}  # a use in code outranks a type hint
 
 
@@ -146,15 +175,13 @@ def _use_kind(node: Node, default: str) -> str:
 
 
 def _clause_path(clause: Node) -> str:
-    target = next(
-        (
-            c
-            for c in clause.named_children
-            if c.type in ("qualified_name", "name", "namespace_name")
-        ),
-        None,
-    )
-    return _namespace(target) if target is not None else ""
+    for child in clause.named_children:  # a loop, not next(genexpr): one per use line
+        if child.type in _PATH_TYPES:
+            return _namespace(child)
+    return ""
+
+
+_PATH_TYPES = frozenset({"qualified_name", "name", "namespace_name"})
 
 
 def _namespace(node: Node) -> str:
