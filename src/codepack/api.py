@@ -18,7 +18,7 @@ from codepack.config import PackConfig
 from codepack.dedup import plan as dedup
 from codepack.graph.languages.extract import extract_file
 from codepack.graph.resolve import NAMEABLE_SKIPS, resolve, unpacked_files
-from codepack.inputs import FilesRepo, RepoInput, discover_inputs
+from codepack.inputs import FilesRepo, FolderRepo, RepoInput, discover_inputs
 from codepack.records import Drop, Example, ImportRef, RepoScan, SkippedFile, SkipReason
 from codepack.run.pipeline import (
     RepoResult,
@@ -85,14 +85,15 @@ def _single_repo_source(path: str | Path) -> RepoInput:
     return source
 
 
-def single_repo_scan(path: str | Path, config: PackConfig,
-                     source: RepoInput | None = None) -> RepoScan:
-    """Scan ``path`` as one repository without dedup, as ``deps`` and ``explain`` see it.
+def single_repo_scan(path: str | Path, config: PackConfig) -> RepoScan:
+    """Scan ``path`` as one repository without dedup, as ``deps`` sees it."""
+    return _scan_without_dedup(_single_repo_source(path), config)
 
-    Dedup needs every repository of a run; one repository alone has nobody to be a copy of.
-    """
-    no_dedup = replace(config, hygiene=config.hygiene.without_dedup())
-    return scan_repo(source or _single_repo_source(path), no_dedup)
+
+def _scan_without_dedup(source: RepoInput, config: PackConfig) -> RepoScan:
+    """Dedup needs every repository of a run; one repository alone has nobody to be a copy
+    of."""
+    return scan_repo(source, replace(config, hygiene=config.hygiene.without_dedup()))
 
 
 # Skipped files whose imports ``deps`` reads back: those read and judged by their content.
@@ -113,9 +114,9 @@ def _skipped_importers(
     repository's. Only ``deps`` pays for this; packing never reads them. Other input kinds
     (archives, datasets, git revisions) are not read twice: their skipped files are targets
     only."""
-    root = getattr(source, "root", None) if source.kind == "folder" else None
-    if root is None:
+    if not isinstance(source, FolderRepo):
         return []
+    root = source.root
     found = []
     for skip in unpacked:
         if skip.reason not in _READ_BACK:
@@ -154,7 +155,7 @@ def deps(path: str | Path, config: PackConfig | None = None) -> dict[str, Any]:
     """
     config = config or PackConfig()
     source = _single_repo_source(path)
-    scan = single_repo_scan(path, config, source)
+    scan = _scan_without_dedup(source, config)
     unpacked = unpacked_files(scan.skipped)
     importers = _skipped_importers(source, unpacked, config)
     resolution = resolve(scan, config,
@@ -214,6 +215,5 @@ def explain(
     from codepack.explain import explain_repo
 
     config = config or PackConfig()
-    (source,) = discover_inputs([path], single_repo=True)
-    scan = scan_repo(source, config)
+    scan = scan_repo(_single_repo_source(path), config)
     return explain_repo(scan, config, graph_out=graph_out, drops=in_repo_drops(scan, config))
