@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator
+
+import pytest
 
 from codepack.run.executors.local import LocalExecutor, map_ordered
 
@@ -37,3 +41,53 @@ def test_executor_object_matches_the_function() -> None:
     executor = LocalExecutor(workers=2)
     assert list(executor.map_ordered(square, range(10), ahead=3)) == [x * x for x in range(10)]
     executor.close()
+
+
+def worker_pid(_: object) -> int:
+    return os.getpid()
+
+
+def fail_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("three")
+    return x
+
+
+def test_an_executor_runs_both_passes_on_the_same_workers() -> None:
+    """One pool per run: the second call must not start (and pay for) new workers."""
+    executor = LocalExecutor(workers=2)
+    try:
+        first = set(executor.map_ordered(worker_pid, range(8), ahead=4))
+        started = {child.pid for child in multiprocessing.active_children()}
+        second = set(executor.map_ordered(worker_pid, range(8), ahead=4))
+        assert os.getpid() not in first
+        assert first <= started and len(started) <= 2
+        assert second <= started
+        assert {child.pid for child in multiprocessing.active_children()} == started
+    finally:
+        executor.close()
+    assert not multiprocessing.active_children()
+
+
+def test_a_failed_call_stops_the_pool_and_the_next_call_starts_a_fresh_one() -> None:
+    executor = LocalExecutor(workers=2)
+    try:
+        before = set(executor.map_ordered(worker_pid, range(4)))
+        with pytest.raises(ValueError, match="three"):
+            list(executor.map_ordered(fail_on_three, range(6)))
+        assert not multiprocessing.active_children()
+        after = set(executor.map_ordered(worker_pid, range(4)))
+        assert after and not after & before
+        assert list(executor.map_ordered(square, range(5))) == [x * x for x in range(5)]
+    finally:
+        executor.close()
+    assert not multiprocessing.active_children()
+
+
+def test_close_is_safe_twice_and_with_one_worker() -> None:
+    for workers in (1, 2):
+        executor = LocalExecutor(workers=workers)
+        assert list(executor.map_ordered(square, range(3))) == [0, 1, 4]
+        executor.close()
+        executor.close()
+        assert not multiprocessing.active_children()
