@@ -9,7 +9,9 @@ The run is ``codepack pack`` in this process with one worker and default options
 so every stage is seen (a pool's workers would hide theirs); only the library call is
 profiled, not option parsing. The table is Markdown, ready for the README's before/after
 comparison: run it with each checkout's ``src`` on PYTHONPATH. cProfile adds overhead to
-every Python call, so compare its tables with each other, not with an unprofiled run.
+every Python call, so compare its tables with each other, not with an unprofiled run. Its
+times are wall time: on a shared machine, profile when it is quiet, or compare shares (the
+``% of run`` column) rather than seconds.
 """
 
 from __future__ import annotations
@@ -111,6 +113,9 @@ def profile_pack(root: Path, out: Path, single: bool, extra: list[str]) -> cProf
     from codepack.cli import app
     from codepack.run import driver
 
+    # cProfile's own clock (wall time): a Python timer such as time.process_time is called
+    # on every event and would more than double the run, distorting the shares far more
+    # than load from other work does
     profiler = cProfile.Profile()
     library_pack = driver.pack
 
