@@ -236,7 +236,8 @@ def load_synth() -> ModuleType:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog="options after -- go to every codepack pack run")
     parser.add_argument("corpus", help="'stdlib', 'synth', or a folder of repositories")
     parser.add_argument("--scale", type=float, default=10.0, help="synth: multiple of the stdlib")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
@@ -247,9 +248,10 @@ def main() -> None:
     parser.add_argument("--repomix-dir", type=Path,
                         help="install repomix here and reuse it (default: a folder in the "
                         "user's cache, ~/.cache/codepack-bench/repomix-VERSION)")
-    parser.add_argument("codepack_args", nargs="*",
-                        help="options for codepack pack, after --")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)  # after --: codepack's options
+    args = parser.parse_args(argv[:split])
+    args.codepack_args = argv[split + 1:]
 
     tmp = Path(tempfile.mkdtemp(prefix="codepack-bench-"))
     try:
