@@ -151,3 +151,16 @@ FRAGMENTS = [
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.sampled_from(["a.py", ".env"]))
 def test_any_text_redacts_the_same_with_and_without_prefilter(pieces: list[str], path: str) -> None:
     _assert_same_with_and_without_prefilter("".join(pieces), path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*FRAGMENTS, "PassWord", "KeYs", "tokentoken"]), max_size=40))
+def test_word_starts_are_where_the_name_words_start(pieces: list[str]) -> None:
+    """The same pass reports where ``pass``, ``key``, ... start (any case) in an ASCII
+    text, as ``word_hits`` finds them in the lower-cased text; other texts get none."""
+    text = "".join(pieces)
+    starts = secrets._prefilter().present(text).word_starts
+    if not text.isascii():
+        assert starts is None
+    else:
+        assert starts == secrets.word_hits(text.lower())

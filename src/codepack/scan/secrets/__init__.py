@@ -64,7 +64,7 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from detect_secrets.filters.heuristic import (
     is_likely_id_string,
@@ -100,6 +100,7 @@ from detect_secrets.settings import get_settings
 
 from codepack.scan.secrets.assignments import (
     ASSIGNMENT_KINDS,
+    NAME_NEEDLES,
     PASSWORD_KIND,
     assignment_spans,
     url_password_spans,
@@ -530,13 +531,27 @@ def _rule_gates() -> tuple[tuple[Gate, ...], ...]:
     return tuple(rule.prefilter_gates for rule in _rules())
 
 
+@lru_cache(maxsize=1024)
+def _candidate_rules(
+    found: frozenset[Gate] | None, anchored: frozenset[Gate]
+) -> tuple[tuple[_Rule, tuple[Gate, ...], bool], ...]:
+    """(rule, its gates, whether its only gate is its trigger) of each rule with a gate the
+    prefilter found or could not look for (``found`` is ``None``: all), in order. Texts
+    share few distinct answers (most hold no gate), so each is worked out once."""
+    return tuple(
+        (rule, keys, rule.gates == (rule.trigger,))
+        for rule, keys in zip(_rules(), _rule_gates(), strict=True)
+        if found is None or any(key in found or key not in anchored for key in keys)
+    )
+
+
 @cache
 def _prefilter() -> Prefilter:
     """Every detector's gates in one Hyperscan database, compiled once per process."""
     gates = [gate for keys in _rule_gates() for gate in keys]
     gates += [_URL_ANCHOR, *_KEY_BLOCK_ANCHORS.values(), *_TOKEN_ANCHORS]
     gates += [_EMAIL_ANCHOR, _IPV4_ANCHOR, _IPV6_ANCHOR]
-    return Prefilter(gates)
+    return Prefilter(gates, NAME_NEEDLES)
 
 
 # --- plugin scanning --------------------------------------------------------------------------
@@ -655,16 +670,12 @@ def _spans(text: str, path: str) -> list[_Span]:
     hashes = _HashContext(lowered)
     seen: dict[re.Pattern[str], bool] = {}
     lines: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}
-    hits = word_hits(lowered)
+    hits = presence.word_starts if presence.word_starts is not None else word_hits(lowered)
     for word, gate in _IBM_GATES.items():
         seen[gate] = any(gate.match(lowered, at) for at in hits[word])
-    for rule, keys in zip(_rules(), _rule_gates(), strict=True):
+    for rule, keys, own_trigger in _candidate_rules(presence.found, presence.anchored):
         # a rule gated by its own trigger needs no separate gate scan: no lines, no spans
-        if (
-            presence.may_match(keys[0])
-            if rule.gates == (rule.trigger,)
-            else rule.gated(text, lowered, seen, presence, keys)
-        ):
+        if own_trigger or rule.gated(text, lowered, seen, presence, keys):
             candidates.extend(_plugin_spans(text, lowered, path, rule, hashes, lines))
     candidates.extend(_private_key_spans(text, presence))
     absent = frozenset(

@@ -80,9 +80,11 @@ class Gate(NamedTuple):
 
 
 class Prefilter:
-    """The gates compiled into one Hyperscan database (built once per process)."""
+    """The gates compiled into one Hyperscan database (built once per process), with
+    ``words``: lower-case literals whose every position the same pass reports (the
+    credential-name words the assignment detector starts from)."""
 
-    def __init__(self, gates: Iterable[Gate]) -> None:
+    def __init__(self, gates: Iterable[Gate], words: Iterable[str] = ()) -> None:
         anchored: list[Gate] = []
         expressions: list[bytes] = []
         flags: list[int] = []
@@ -96,6 +98,10 @@ class Prefilter:
             flags.append(hyperscan.HS_FLAG_SINGLEMATCH | caseless)
         self._anchored = tuple(anchored)
         self._anchored_set = frozenset(anchored)
+        self._words = tuple(dict.fromkeys(words))
+        for word in self._words:
+            expressions.append(re.escape(word).encode("ascii"))
+            flags.append(hyperscan.HS_FLAG_CASELESS)
         self._database = hyperscan.Database()
         self._database.compile(
             expressions=expressions,
@@ -105,21 +111,28 @@ class Prefilter:
         )
 
     def present(self, text: str) -> Presence:
-        """Which gates may match in ``text``."""
-        if not text.isascii() and any(char in text for char in _LOWER_TO_ASCII):
+        """Which gates may match in ``text``, and where the words start in an ASCII text
+        (byte offsets are character offsets there, also in ``text.lower()``)."""
+        is_ascii = text.isascii()
+        if not is_ascii and any(char in text for char in _LOWER_TO_ASCII):
             return Presence(None)
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates
             return Presence(None)
         found: set[Gate] = set()
-        anchored = self._anchored
+        anchored, n_gates, words = self._anchored, len(self._anchored), self._words
+        starts: list[list[int]] = [[] for _ in words]
 
-        def on_match(index: int, _start: int, _end: int, _flags: int, _context: object) -> None:
-            found.add(anchored[index])
+        def on_match(index: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            if index < n_gates:
+                found.add(anchored[index])
+            else:
+                starts[index - n_gates].append(end - len(words[index - n_gates]))
 
         self._database.scan(data, match_event_handler=on_match)
-        return Presence(frozenset(found), self._anchored_set)
+        word_starts = dict(zip(words, map(sorted, starts), strict=True)) if is_ascii else None
+        return Presence(frozenset(found), self._anchored_set, word_starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +142,7 @@ class Presence:
 
     found: frozenset[Gate] | None
     anchored: frozenset[Gate] = frozenset()
+    word_starts: dict[str, list[int]] | None = None  # None: not known, search for them
 
     def may_match(self, gate: Gate) -> bool:
         """False only when the gate certainly does not match."""
