@@ -1,6 +1,6 @@
 """The secrets prefilter (codepack.scan.secrets.prefilter): one Hyperscan pass that says
-which detectors' gates a text may hold. It may only skip work: redaction with it must
-equal redaction without it, on any text."""
+which detectors' gates a text may hold, and the entropy plugins' line pre-check. They may
+only skip work: redaction with them must equal redaction without them, on any text."""
 
 from __future__ import annotations
 
@@ -29,12 +29,15 @@ class _NoFilter:
 
 @contextmanager
 def _unfiltered() -> Iterator[None]:
-    original = secrets._prefilter
+    """Every detector runs on every text, and the entropy plugins see every line their
+    trigger picks (no shape pre-check)."""
+    prefilter, shape_check = secrets._prefilter, secrets._may_hold_random_value
     secrets._prefilter = _NoFilter  # type: ignore[assignment]
+    secrets._may_hold_random_value = lambda line, rule: True
     try:
         yield
     finally:
-        secrets._prefilter = original
+        secrets._prefilter, secrets._may_hold_random_value = prefilter, shape_check
 
 
 def _assert_same_with_and_without_prefilter(text: str, path: str) -> None:
@@ -142,7 +145,8 @@ FRAGMENTS = [
     "_pat_", "sk-proj-", "AIza", "npm_", "HRKU-", "shpat_", "key-", ":AA", "123456789",
     "SharedAccessKey=", "://", "user:", "@", "example.com", "45.79.", "112.203", "2a01:",
     "4f8:", "::", "PRIVATE KEY", "-----BEGIN ", "PuTTY-User-Key", "'", '"', " = ", ": ",
-    "\n", "Zq3FakeP", "0a1b2c3d4e5f6a7b", "AbC9dEf0GhI1jKl2MnO3", "abcdefgh",
+    "\n", "Zq3FakeP", "0a1b2c3d4e5f6a7b", "AbC9dEf0GhI1jKl2MnO3", "abcdefgh", "Zm9vYmFy",
+    "9f86d081884c7d659a2feaa0c55ad015", "a3f5", "+/", "==",
     "\u00e9", "\u0663", "\u212a", "\u0130", "\u65e5", "\u00df",
 ]  # fmt: skip
 

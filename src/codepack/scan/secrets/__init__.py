@@ -595,6 +595,8 @@ def _plugin_spans(
         lines_by_trigger[rule.trigger] = list(_triggered_lines(text, rule.trigger))
     for number, line_start, line_end in lines_by_trigger[rule.trigger]:
         line = text[line_start:line_end]
+        if rule.entropy and not _may_hold_random_value(line, rule):
+            continue
         found = rule.plugin.analyze_line(filename=path, line=line, line_number=number)
         values = sorted({str(s.secret_value) for s in found if s.secret_value})
         for raw in values:
@@ -606,6 +608,14 @@ def _plugin_spans(
             ):
                 continue
             yield from _value_spans(line, line_start, value, rule)
+
+
+def _may_hold_random_value(line: str, rule: _Rule) -> bool:
+    """Whether a quoted string the entropy plugin would consider on this line has the shape
+    of a generated secret (``_looks_random``, the guards' first test). Lines without one
+    can yield nothing, so the plugin's entropy sums over every quoted string are skipped."""
+    pattern: re.Pattern[str] = rule.plugin.regex  # type: ignore[attr-defined]
+    return any(_looks_random(value.strip(), rule.kind) for _, value, _ in pattern.findall(line))
 
 
 def _entropy_hit_is_secret(
