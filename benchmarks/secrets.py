@@ -106,10 +106,14 @@ def speed(root: Path, rounds: int) -> None:
 
 def text_files(root: Path, limit: int = 1_000_000) -> list[tuple[str, str]]:
     """(relative path, text) of every UTF-8 file under ``root`` up to ``limit`` bytes, out
-    of ``.git``: a superset of what a pack of ``root`` hands to the secrets step."""
+    of ``.git`` and installed packages: a superset of what a pack of ``root`` hands to the
+    secrets step."""
+    skipped = {".git", "site-packages", "dist-packages"}
     files = []
     for path in sorted(root.rglob("*")):
-        if ".git" in path.parts or not path.is_file() or path.stat().st_size > limit:
+        if skipped.intersection(path.relative_to(root).parts):
+            continue
+        if not path.is_file() or path.stat().st_size > limit:
             continue
         try:
             files.append((str(path.relative_to(root)), path.read_text(encoding="utf-8")))
