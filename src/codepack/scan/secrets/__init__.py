@@ -45,12 +45,15 @@ False-positive guards (code is full of random-looking strings that are not secre
   reserved example domains (example.com/.org/.net, .test, .example, .invalid, .local) are
   kept: they are nobody's address.
 
-Speed: each plugin has gates, literal-led regexes searched once over the whole text (or its
-lower-cased copy) at C speed; a text no gate matches is never given to the plugin, and in
-one that matches only the lines its trigger hits are handed to ``analyze_line``. E-mail and
-IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back; issuer
-tokens and assignment names start from substring checks. Measured on the CPython stdlib and
-the planted/benign corpora: ``benchmarks/secrets.py``.
+Speed: each plugin has gates, literal-led regexes every line it flags contains; a text no
+gate matches is never given to the plugin, and in one that matches only the lines its
+trigger hits are handed to ``analyze_line`` (the entropy plugins: only those with a quoted
+string of a generated secret's shape). E-mail and IP regexes likewise start from
+``@domain.`` / dotted / colon gates and walk back; issuer tokens and assignment names start
+from literals. Which gates a text holds, and where the name words start, one Hyperscan pass
+finds (``prefilter.py``); a gate it reports is then searched as before, so it only skips
+work. Measured on the CPython stdlib, the planted/benign corpora and against another
+checkout: ``benchmarks/secrets.py``.
 
 Findings never contain the secret itself, so audits can be shared.
 """
