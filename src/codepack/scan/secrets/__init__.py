@@ -45,12 +45,15 @@ False-positive guards (code is full of random-looking strings that are not secre
   reserved example domains (example.com/.org/.net, .test, .example, .invalid, .local) are
   kept: they are nobody's address.
 
-Speed: each plugin has gates, literal-led regexes searched once over the whole text (or its
-lower-cased copy) at C speed; a text no gate matches is never given to the plugin, and in
-one that matches only the lines its trigger hits are handed to ``analyze_line``. E-mail and
-IP regexes likewise start from ``@domain.`` / dotted / colon gates and walk back; issuer
-tokens and assignment names start from substring checks. Measured on the CPython stdlib and
-the planted/benign corpora: ``benchmarks/secrets.py``.
+Speed: each plugin has gates, literal-led regexes every line it flags contains; a text no
+gate matches is never given to the plugin, and in one that matches only the lines its
+trigger hits are handed to ``analyze_line`` (the entropy plugins: only those with a quoted
+string of a generated secret's shape). E-mail and IP regexes likewise start from
+``@domain.`` / dotted / colon gates and walk back; issuer tokens and assignment names start
+from literals. Which gates a text holds, and where the name words start, one Hyperscan pass
+finds (``prefilter.py``); a gate it reports is then searched as before, so it only skips
+work. Measured on the CPython stdlib, the planted/benign corpora and against another
+checkout: ``benchmarks/secrets.py``.
 
 Findings never contain the secret itself, so audits can be shared.
 """
@@ -64,7 +67,7 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from detect_secrets.filters.heuristic import (
     is_likely_id_string,
@@ -100,13 +103,15 @@ from detect_secrets.settings import get_settings
 
 from codepack.scan.secrets.assignments import (
     ASSIGNMENT_KINDS,
+    NAME_NEEDLES,
     PASSWORD_KIND,
     assignment_spans,
     url_password_spans,
     word_hits,
 )
+from codepack.scan.secrets.prefilter import Gate, Prefilter, Presence
 from codepack.scan.secrets.shape import looks_wordy
-from codepack.scan.secrets.tokens import token_spans
+from codepack.scan.secrets.tokens import TOKEN_LITERALS, token_spans
 
 KEY = "<KEY>"
 PASSWORD = "<PASSWORD>"
@@ -153,12 +158,25 @@ class _Rule:
     lower: bool = False
     entropy: bool = False  # high-entropy plugin: apply the random-looking/hash guards
 
-    def gated(self, text: str, lowered: str, seen: dict[re.Pattern[str], bool]) -> bool:
-        """Whether any gate matches; ``seen`` remembers gates shared by several rules."""
+    @property
+    def prefilter_gates(self) -> tuple[Gate, ...]:
+        """The gates as the prefilter names them (lower-cased text: caseless)."""
+        return tuple(Gate(gate.pattern, self.lower) for gate in self.gates)
+
+    def gated(
+        self,
+        text: str,
+        lowered: str,
+        seen: dict[re.Pattern[str], bool],
+        presence: Presence,
+        keys: tuple[Gate, ...],
+    ) -> bool:
+        """Whether any gate matches; ``seen`` remembers gates shared by several rules, and
+        a gate the prefilter found absent is not searched (``keys`` name the gates)."""
         source = lowered if self.lower else text
-        for gate in self.gates:
+        for gate, key in zip(self.gates, keys, strict=True):
             if gate not in seen:
-                seen[gate] = gate.search(source) is not None
+                seen[gate] = presence.may_match(key) and gate.search(source) is not None
             if seen[gate]:
                 return True
         return False
@@ -360,12 +378,12 @@ _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _MIN_KEY_MATERIAL = 64  # base64 characters of key body that make a real key, not a marker
 
 
-def _private_key_spans(text: str) -> Iterator[_Span]:
+def _private_key_spans(text: str, presence: Presence) -> Iterator[_Span]:
     """Whole key blocks that hold real key material, whatever their header says (RSA, EC,
     DSA, OPENSSH, ENCRYPTED, PGP ... BLOCK, SSH2 ENCRYPTED; detect-secrets' plugin knows a
     fixed list of headers and missed ``ENCRYPTED PRIVATE KEY``) and PuTTY key files."""
     for gate, pattern in (("PRIVATE KEY", _KEY_BLOCK), ("PuTTY-User-Key", _PUTTY_BLOCK)):
-        if gate not in text:
+        if not presence.may_match(_KEY_BLOCK_ANCHORS[gate]) or gate not in text:
             continue
         for match in pattern.finditer(text):
             body = match.group("body") if pattern is _KEY_BLOCK else match.group()
@@ -496,6 +514,49 @@ def _ipv6_spans(text: str) -> Iterator[_Span]:
             yield _Span(match.start(1), match.end(1), "ip_address", IP_ADDRESS)
 
 
+# --- the prefilter ----------------------------------------------------------------------------
+
+# every global IPv6 address ``_IPV6`` matches holds this: a ``2xxx:``/``3xxx:`` group, then a
+# group or none and a colon (``_IPV6_GATE`` alone also fires at every ``::`` of C++ and Rust)
+_IPV6_ANCHOR = Gate(r"[23][0-9A-Fa-f]{3}:[0-9A-Fa-f]{0,4}:")
+_EMAIL_ANCHOR = Gate(_EMAIL_GATE.pattern)
+_IPV4_ANCHOR = Gate(_IPV4_GATE.pattern)
+_URL_ANCHOR = Gate(re.escape("://"))
+_KEY_BLOCK_ANCHORS = {
+    literal: Gate(re.escape(literal)) for literal in ("PRIVATE KEY", "PuTTY-User-Key")
+}
+_TOKEN_ANCHORS = tuple(Gate(re.escape(literal)) for literal in TOKEN_LITERALS)
+
+
+@cache
+def _rule_gates() -> tuple[tuple[Gate, ...], ...]:
+    """Each rule's gates as the prefilter names them, in ``_rules()`` order."""
+    return tuple(rule.prefilter_gates for rule in _rules())
+
+
+@lru_cache(maxsize=1024)
+def _candidate_rules(
+    found: frozenset[Gate] | None, anchored: frozenset[Gate]
+) -> tuple[tuple[_Rule, tuple[Gate, ...], bool], ...]:
+    """(rule, its gates, whether its only gate is its trigger) of each rule with a gate the
+    prefilter found or could not look for (``found`` is ``None``: all), in order. Texts
+    share few distinct answers (most hold no gate), so each is worked out once."""
+    return tuple(
+        (rule, keys, rule.gates == (rule.trigger,))
+        for rule, keys in zip(_rules(), _rule_gates(), strict=True)
+        if found is None or any(key in found or key not in anchored for key in keys)
+    )
+
+
+@cache
+def _prefilter() -> Prefilter:
+    """Every detector's gates in one Hyperscan database, compiled once per process."""
+    gates = [gate for keys in _rule_gates() for gate in keys]
+    gates += [_URL_ANCHOR, *_KEY_BLOCK_ANCHORS.values(), *_TOKEN_ANCHORS]
+    gates += [_EMAIL_ANCHOR, _IPV4_ANCHOR, _IPV6_ANCHOR]
+    return Prefilter(gates, NAME_NEEDLES)
+
+
 # --- plugin scanning --------------------------------------------------------------------------
 
 
@@ -537,6 +598,8 @@ def _plugin_spans(
         lines_by_trigger[rule.trigger] = list(_triggered_lines(text, rule.trigger))
     for number, line_start, line_end in lines_by_trigger[rule.trigger]:
         line = text[line_start:line_end]
+        if rule.entropy and not _may_hold_random_value(line, rule):
+            continue
         found = rule.plugin.analyze_line(filename=path, line=line, line_number=number)
         values = sorted({str(s.secret_value) for s in found if s.secret_value})
         for raw in values:
@@ -548,6 +611,14 @@ def _plugin_spans(
             ):
                 continue
             yield from _value_spans(line, line_start, value, rule)
+
+
+def _may_hold_random_value(line: str, rule: _Rule) -> bool:
+    """Whether a quoted string the entropy plugin would consider on this line has the shape
+    of a generated secret (``_looks_random``, the guards' first test). Lines without one
+    can yield nothing, so the plugin's entropy sums over every quoted string are skipped."""
+    pattern: re.Pattern[str] = rule.plugin.regex  # type: ignore[attr-defined]
+    return any(_looks_random(value.strip(), rule.kind) for _, value, _ in pattern.findall(line))
 
 
 def _entropy_hit_is_secret(
@@ -607,29 +678,41 @@ def _spans(text: str, path: str) -> list[_Span]:
     password is not also an e-mail, a key inside a private-key block is not counted twice)."""
     _never_verify()
     candidates: list[_Span] = []
+    presence = _prefilter().present(text)
     lowered = text.lower()
     hashes = _HashContext(lowered)
     seen: dict[re.Pattern[str], bool] = {}
     lines: dict[re.Pattern[str], list[tuple[int, int, int]]] = {}
-    hits = word_hits(lowered)
+    hits = presence.word_starts if presence.word_starts is not None else word_hits(lowered)
     for word, gate in _IBM_GATES.items():
         seen[gate] = any(gate.match(lowered, at) for at in hits[word])
-    for rule in _rules():
+    for rule, keys, own_trigger in _candidate_rules(presence.found, presence.anchored):
         # a rule gated by its own trigger needs no separate gate scan: no lines, no spans
-        if rule.gates == (rule.trigger,) or rule.gated(text, lowered, seen):
+        if own_trigger or rule.gated(text, lowered, seen, presence, keys):
             candidates.extend(_plugin_spans(text, lowered, path, rule, hashes, lines))
-    candidates.extend(_private_key_spans(text))
-    candidates.extend(_Span(start, end, kind, KEY) for start, end, kind in token_spans(text))
-    candidates.extend(
-        _Span(start, end, kind, PASSWORD) for start, end, kind in url_password_spans(text)
+    candidates.extend(_private_key_spans(text, presence))
+    absent = frozenset(
+        literal
+        for literal, anchor in zip(TOKEN_LITERALS, _TOKEN_ANCHORS, strict=True)
+        if not presence.may_match(anchor)
     )
+    candidates.extend(
+        _Span(start, end, kind, KEY) for start, end, kind in token_spans(text, absent)
+    )
+    if presence.may_match(_URL_ANCHOR):
+        candidates.extend(
+            _Span(start, end, kind, PASSWORD) for start, end, kind in url_password_spans(text)
+        )
     candidates.extend(
         _Span(start, end, kind, PASSWORD if kind == PASSWORD_KIND else KEY)
         for start, end, kind in assignment_spans(text, lowered, path, hits)
     )
-    candidates.extend(_email_spans(text))
-    candidates.extend(_ipv4_spans(text))
-    candidates.extend(_ipv6_spans(text))
+    if presence.may_match(_EMAIL_ANCHOR):
+        candidates.extend(_email_spans(text))
+    if presence.may_match(_IPV4_ANCHOR):
+        candidates.extend(_ipv4_spans(text))
+    if presence.may_match(_IPV6_ANCHOR):
+        candidates.extend(_ipv6_spans(text))
     candidates.sort(
         key=lambda s: (
             s.kind in ASSIGNMENT_KINDS,  # known only by its name: used where nothing else is

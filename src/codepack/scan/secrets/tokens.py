@@ -36,23 +36,26 @@ TOKEN_PATTERNS: dict[str, tuple[str, str]] = {
         r"(?<=SharedAccessKey=)[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])",
     ),
 }
+# each literal once, in the order the formats name them
+TOKEN_LITERALS = tuple(dict.fromkeys(literal for literal, _ in TOKEN_PATTERNS.values()))
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _COMPILED = {
     kind: (literal, re.compile(pattern)) for kind, (literal, pattern) in TOKEN_PATTERNS.items()
 }
 
 
-def token_spans(text: str) -> Iterator[tuple[int, int, str]]:
+def token_spans(text: str, absent: frozenset[str] = frozenset()) -> Iterator[tuple[int, int, str]]:
     """(start, end, kind) of every issuer-prefixed token in ``text``.
 
     A token's literal is looked up first (``in``: a C-speed scan, once per literal shared by
     several formats), and its pattern runs only over a text that holds it; a match glued to
-    more token characters is another word.
+    more token characters is another word. ``absent`` are literals the caller knows the
+    text lacks (the prefilter's answer): they are not looked up.
     """
     present: dict[str, bool] = {}
     for kind, (literal, pattern) in _COMPILED.items():
         if literal not in present:
-            present[literal] = literal in text
+            present[literal] = literal not in absent and literal in text
         if not present[literal]:
             continue
         for match in pattern.finditer(text):
