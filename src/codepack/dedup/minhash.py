@@ -39,6 +39,7 @@ NGRAM_BASE = np.uint64(0x9E3779B97F4A7C15)
 _TOKEN_RE = re.compile(r"[A-Za-z_0-9]+")
 _CHUNK = 512  # shingles per block: a (512 x num_perm) uint32 temporary stays in L2 cache
 _SLICE = 1 << 16  # shingles per permutation pass of a batch: 256 KiB of uint32, in L2 cache
+_BROADCAST_MAX = 4096  # fewer shingles than this: one (num_perm x shingles) broadcast, <= 4 MiB
 #: Text bytes signed per batch: large enough that numpy's per-call cost is amortised over
 #: many small files, small enough that the batch's arrays stay a few MB.
 _BATCH_BYTES = 1 << 20
@@ -234,22 +235,28 @@ def _segmented_minhash(
     One permutation at a time over a slice of up to ``_SLICE`` shingles of several texts:
     a scalar times a contiguous vector, then ``minimum.reduceat`` per text, is about twice
     as fast as the (shingles x permutations) broadcast, whose rows of 256 keep numpy's
-    inner loops short.
+    inner loops short. Below ``_BROADCAST_MAX`` shingles (a lone small file) the 768 calls
+    of that loop cost more than they save, so a (permutations x shingles) broadcast is used.
     """
     a, b = _permutations(num_perm, seed)
     matrix = np.full((n_texts, num_perm), _U32_MAX, dtype=_U32)
     mixed = _fmix32(shingles)
-    values = np.empty(min(_SLICE, len(mixed)), dtype=_U32)
+    values = np.empty(min(_SLICE, len(mixed)), dtype=_U32)  # the loop's reused buffer
     for start in range(0, len(mixed), _SLICE):
         part = mixed[start : start + _SLICE]
         part_owners = owners[start : start + _SLICE]
         firsts = np.flatnonzero(np.concatenate(([True], part_owners[1:] != part_owners[:-1])))
-        minima = np.empty((num_perm, len(firsts)), dtype=_U32)
-        products = values[: len(part)]
-        for row, (multiplier, offset) in enumerate(zip(a, b, strict=True)):
-            np.multiply(part, multiplier, out=products)
-            products += offset
-            minima[row] = np.minimum.reduceat(products, firsts)
+        if len(part) < _BROADCAST_MAX:  # few shingles: one call beats 256 short ones
+            products = a[:, None] * part
+            products += b[:, None]
+            minima = np.minimum.reduceat(products, firsts, axis=1)
+        else:
+            minima = np.empty((num_perm, len(firsts)), dtype=_U32)
+            products = values[: len(part)]
+            for row, (multiplier, offset) in enumerate(zip(a, b, strict=True)):
+                np.multiply(part, multiplier, out=products)
+                products += offset
+                minima[row] = np.minimum.reduceat(products, firsts)
         who = part_owners[firsts]  # distinct: owners are grouped
         matrix[who] = np.minimum(matrix[who], minima.T)
     return matrix.astype(SIGNATURE_DTYPE, copy=False)
