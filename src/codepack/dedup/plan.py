@@ -77,7 +77,8 @@ def normalize_for_hash(text: str) -> str:
     missing final newline does not hide an exact duplicate.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
+    # map(str.rstrip) strips a line without a Python frame per line (a generator made one)
+    return "\n".join(map(str.rstrip, text.split("\n"))).rstrip("\n")
 
 
 def content_hash(text: str) -> str:
