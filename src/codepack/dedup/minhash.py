@@ -19,7 +19,7 @@ The tests check that both agree on every file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 import numpy as np
@@ -41,8 +41,9 @@ _CHUNK = 512  # shingles per block: a (512 x num_perm) uint32 temporary stays in
 _SLICE = 1 << 16  # shingles per permutation pass of a batch: 256 KiB of uint32, in L2 cache
 _BROADCAST_MAX = 4096  # fewer shingles than this: one (num_perm x shingles) broadcast, <= 4 MiB
 #: Text bytes signed per batch: large enough that numpy's per-call cost is amortised over
-#: many small files, small enough that the batch's arrays stay a few MB.
-_BATCH_BYTES = 1 << 20
+#: many small files (the minhash step runs one permutation at a time over the batch), small
+#: enough that its arrays stay a few MB: transient memory no more than the per-file code had.
+_BATCH_BYTES = 1 << 18
 _U32 = np.uint32
 _U64 = np.uint64
 _LOW32 = _U64(0xFFFFFFFF)
@@ -156,12 +157,13 @@ def sign_texts(
     not computed). Texts are signed in batches of about ``_BATCH_BYTES`` of UTF-8.
     """
     results: list[tuple[int, np.ndarray | None]] = []
-    for batch in _batches([text.encode("utf-8", "surrogatepass") for text in texts]):
+    encoded = (text.encode("utf-8", "surrogatepass") for text in texts)  # one batch at a time
+    for batch in _batches(encoded):
         results.extend(_sign_batch(batch, num_perm, ngram, min_tokens, seed))
     return results
 
 
-def _batches(encoded: list[bytes]) -> Iterator[list[bytes]]:
+def _batches(encoded: Iterable[bytes]) -> Iterator[list[bytes]]:
     """Consecutive runs of texts of at most ``_BATCH_BYTES`` (a larger text goes alone)."""
     batch: list[bytes] = []
     size = 0
@@ -184,8 +186,12 @@ def _sign_batch(
     signatures: dict[int, np.ndarray] = {}
     if ngram >= 1 and signed.any():
         keep = signed[owners]
-        starts, lengths, owners = starts[keep], lengths[keep], owners[keep]
-        owner_of, shingles = _file_shingles(xxh3_64_spans(data, starts, lengths), owners, ngram)
+        if not keep.all():
+            starts, lengths, owners = starts[keep], lengths[keep], owners[keep]
+        token_hashes = xxh3_64_spans(data, starts, lengths)
+        del starts, lengths, data  # free before the n-gram step's temporaries
+        owner_of, shingles = _file_shingles(token_hashes, owners, ngram)
+        del token_hashes
         matrix = _segmented_minhash(shingles, owner_of, len(encoded), num_perm, seed)
         signatures = {i: matrix[i] for i in np.flatnonzero(signed).tolist()}
     return [(count, signatures.get(i)) for i, count in enumerate(counts.tolist())]
@@ -201,10 +207,12 @@ def _tokens(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     sizes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     text_starts = np.cumsum(sizes + 1) - sizes
     in_token = _TOKEN_BYTE[data]
-    edges = np.flatnonzero(in_token[1:] != in_token[:-1]) + 1
-    starts, ends = edges[0::2], edges[1::2]
+    edges = np.flatnonzero(in_token[1:] != in_token[:-1])
+    edges += 1
+    starts = np.ascontiguousarray(edges[0::2])
+    lengths = edges[1::2] - starts
     owners = np.searchsorted(text_starts, starts, side="right") - 1
-    return starts, ends - starts, owners, data
+    return starts, lengths, owners, data
 
 
 def _file_shingles(
@@ -219,8 +227,13 @@ def _file_shingles(
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=_U32)
     n_grams = len(token_hashes) - ngram + 1
     inside = owners[:n_grams] == owners[ngram - 1 :]
-    shingles = _fold32(_polynomial(token_hashes, ngram)[inside])
-    keys = (owners[:n_grams][inside].astype(_U64) << _U64(32)) | shingles.astype(_U64)
+    combined = _polynomial(token_hashes, ngram)
+    gram_owners = owners[:n_grams]
+    if not inside.all():
+        combined, gram_owners = combined[inside], gram_owners[inside]
+    keys = gram_owners.astype(_U64)
+    keys <<= _U64(32)
+    keys |= _fold32(combined)  # in place, a few arrays per token: this is the batch's peak
     keys.sort()  # sorting and masking repeats is faster than np.unique's hash table here
     keys = keys[np.concatenate((keys[:1] == keys[:1], keys[1:] != keys[:-1]))]
     return (keys >> _U64(32)).astype(np.intp), (keys & _LOW32).astype(_U32)

@@ -35,6 +35,7 @@ _LOW32 = _U64(0xFFFFFFFF)
 
 #: Strings longer than this are hashed by the ``xxhash`` package, one call each.
 MAX_VECTOR_LENGTH = 128
+_SLICE = 1 << 14  # spans hashed together: their temporaries stay around a megabyte
 
 
 def _secret64(offset: int) -> np.uint64:
@@ -159,10 +160,14 @@ def xxh3_64_spans(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> 
     if not len(starts):
         return hashes
     read = _Reader(data)
-    for low, high, path in _PATHS:
-        rows = np.flatnonzero((lengths >= low) & (lengths <= high))
-        if rows.size:
-            hashes[rows] = path(read, starts[rows], lengths[rows])
+    # Spans in slices: each path makes several temporaries per span, so this bounds memory.
+    for first in range(0, len(starts), _SLICE):
+        part = slice(first, first + _SLICE)
+        part_starts, part_lengths, part_hashes = starts[part], lengths[part], hashes[part]
+        for low, high, path in _PATHS:
+            rows = np.flatnonzero((part_lengths >= low) & (part_lengths <= high))
+            if rows.size:
+                part_hashes[rows] = path(read, part_starts[rows], part_lengths[rows])
     long_rows = np.flatnonzero(lengths > MAX_VECTOR_LENGTH)
     if long_rows.size:
         raw = data.tobytes()
