@@ -180,6 +180,8 @@ def _batches(encoded: Iterable[bytes]) -> Iterator[list[bytes]]:
 def _sign_batch(
     encoded: list[bytes], num_perm: int, ngram: int, min_tokens: int, seed: int
 ) -> list[tuple[int, np.ndarray | None]]:
+    """``sign_texts`` of one batch: tokens -> token hashes -> unique shingles per text ->
+    one signature matrix; texts that will not be signed lose their tokens first."""
     starts, lengths, owners, data = _tokens(encoded)
     counts = np.bincount(owners, minlength=len(encoded))
     signed = counts >= max(ngram, min_tokens, 1)
@@ -248,8 +250,9 @@ def _segmented_minhash(
     One permutation at a time over a slice of up to ``_SLICE`` shingles of several texts:
     a scalar times a contiguous vector, then ``minimum.reduceat`` per text, is about twice
     as fast as the (shingles x permutations) broadcast, whose rows of 256 keep numpy's
-    inner loops short. Below ``_BROADCAST_MAX`` shingles (a lone small file) the 768 calls
-    of that loop cost more than they save, so a (permutations x shingles) broadcast is used.
+    inner loops short. Below ``_BROADCAST_MAX`` shingles (a lone small file, a small batch)
+    the 768 calls of that loop cost more than they save: one (permutations x shingles)
+    broadcast is used instead.
     """
     a, b = _permutations(num_perm, seed)
     matrix = np.full((n_texts, num_perm), _U32_MAX, dtype=_U32)
