@@ -269,10 +269,24 @@ def _make_pieces(
 ) -> tuple[list[_Piece], list[Drop]]:
     """One piece per file; oversize files get a splitter, or a Drop with ``skip``."""
     whole = []
+    ranges: dict[int, RangeCounts] = {}  # file index -> slice counts of a likely split file
     for index, (placed, language, content) in enumerate(files):
         body, mode = ctx.fim(content, placed.path, 0)
-        whole.append(_Piece(index, placed.path, language, placed.reason.value, 0, body, mode))
-    for piece, tokens in zip(whole, ctx.counter.count_batch([p.body for p in whole]), strict=True):
+        piece = _Piece(index, placed.path, language, placed.reason.value, 0, body, mode)
+        whole.append(piece)
+        # a file longer than the budget in characters may be split (a token holds at least
+        # one character); if so its parts are counted from slices, so count it in slices
+        # now - once - and derive the whole body's count from them
+        if len(content) > ctx.budget and ctx.config.oversize == "split":
+            file_ranges = _ranges(ctx, content)
+            if file_ranges is not None:
+                ranges[index] = file_ranges
+                piece.own_tokens = _body_tokens(ctx, file_ranges, body, mode, 0, len(content))
+                piece.body_tokens = piece.own_tokens
+    uncounted = [p for p in whole if p.own_tokens is None]
+    for piece, tokens in zip(
+        uncounted, ctx.counter.count_batch([p.body for p in uncounted]), strict=True
+    ):
         piece.body_tokens = piece.own_tokens = tokens
     _add_costs(ctx, whole)
     overhead = max(
@@ -289,7 +303,8 @@ def _make_pieces(
             if not _room_for_parts(ctx, piece):
                 drops.append(_oversize(ctx, piece.path, "headers alone exceed the budget"))
                 continue
-            piece.splitter = _FileSplitter(ctx, piece, files[piece.file_index][2])
+            content = files[piece.file_index][2]
+            piece.splitter = _FileSplitter(ctx, piece, content, ranges.get(piece.file_index))
         piece.gap_before = (
             _gap_between(pieces[-1].file_index, piece.file_index, gaps) if pieces else 0.0
         )
@@ -345,6 +360,49 @@ def _gap_between(left: int, right: int, gaps: Sequence[float]) -> float:
     return math.inf if any(math.isnan(g) for g in span) else sum(span)
 
 
+def _ranges(ctx: _Context, content: str) -> RangeCounts | None:
+    """Slice counts of ``content``, or None when the counter cannot derive them."""
+    make = getattr(ctx.counter, "ranges", None)
+    return None if make is None else make(content)
+
+
+def _body_tokens(
+    ctx: _Context, ranges: RangeCounts, body: str, mode: str, start: int, end: int
+) -> int:
+    """The count of ``body``: ``content[start:end]`` FIM-transformed in ``mode``.
+
+    A FIM body is ``pre + prefix + suf + suffix + mid + middle`` with the three parts
+    consecutive slices of the content (SPM reads the same way with an empty prefix, as in
+    fim._parse, which apply_fim checked inverts), so it is the sentinels' counts and three
+    slice counts, joined.
+    """
+    count = ranges.count
+    if mode == NONE:
+        return count(start, end)
+    pre, suf, mid = ctx.fmt.fim_sentinels
+    at_suffix = body.find(suf, len(pre))
+    at_middle = body.find(mid, at_suffix + len(suf))
+    middle_from = start + at_suffix - len(pre)  # content offsets of the middle and suffix
+    suffix_from = middle_from + len(body) - at_middle - len(mid)
+    segments = [
+        pre,
+        body[len(pre) : at_suffix],
+        suf,
+        body[at_suffix + len(suf) : at_middle],
+        mid,
+        body[at_middle + len(mid) :],
+    ]
+    counts = [
+        ctx.fixed_tokens(pre),
+        count(start, middle_from),
+        ctx.fixed_tokens(suf),
+        count(suffix_from, end),
+        ctx.fixed_tokens(mid),
+        count(middle_from, suffix_from),
+    ]
+    return count_joined(ctx.counter, segments, counts)
+
+
 # ----------------------------------------------------------------------------- splitting
 
 
@@ -356,7 +414,9 @@ class _FileSplitter:
     so the first part can fill what is left of an example and later ones a whole example.
     """
 
-    def __init__(self, ctx: _Context, whole: _Piece, content: str) -> None:
+    def __init__(
+        self, ctx: _Context, whole: _Piece, content: str, ranges: RangeCounts | None = None
+    ) -> None:
         self.ctx = ctx
         self.whole = whole
         self.content = content
@@ -374,47 +434,16 @@ class _FileSplitter:
             self.cumulative.append(self.cumulative[-1] + tokens)
         self.scale = _clamp_scale(whole.body_tokens / max(1, self.cumulative[-1]))
         self.header_costs = ctx.header_costs(whole.path, whole.language)
-        self._ranges: RangeCounts | None = None  # made at the first part, if the counter can
+        self.ranges = ranges  # slice counts of `content`; made at the first part if None
 
     def _own_tokens(self, body: str, mode: str, end: int) -> int | None:
-        """The count of a candidate part's body, ``content[start:end]`` FIM-transformed,
-        from the counts of its slices (None: the counter cannot count slices).
-
-        A FIM body is ``pre + prefix + suf + suffix + mid + middle`` with the three parts
-        consecutive slices of the content (SPM reads the same way with an empty prefix:
-        fim._parse), so it is the sentinels' counts and three slice counts, joined.
-        """
-        if self._ranges is None:
-            ranges = getattr(self.ctx.counter, "ranges", None)
-            if ranges is None:
+        """The count of a candidate part's body, ``content[start:end]`` FIM-transformed
+        (None: the counter cannot count slices)."""
+        if self.ranges is None:
+            self.ranges = _ranges(self.ctx, self.content)
+            if self.ranges is None:
                 return None
-            self._ranges = ranges(self.content)
-        count, start = self._ranges.count, self.start
-        if mode == NONE:
-            return count(start, end)
-        ctx = self.ctx
-        pre, suf, mid = ctx.fmt.fim_sentinels
-        at_suffix = body.find(suf, len(pre))
-        at_middle = body.find(mid, at_suffix + len(suf))
-        middle_from = start + at_suffix - len(pre)  # content offsets of middle and suffix
-        suffix_from = middle_from + len(body) - at_middle - len(mid)
-        segments = [
-            pre,
-            body[len(pre) : at_suffix],
-            suf,
-            body[at_suffix + len(suf) : at_middle],
-            mid,
-            body[at_middle + len(mid) :],
-        ]
-        counts = [
-            ctx.fixed_tokens(pre),
-            count(start, middle_from),
-            ctx.fixed_tokens(suf),
-            count(suffix_from, end),
-            ctx.fixed_tokens(mid),
-            count(middle_from, suffix_from),
-        ]
-        return count_joined(ctx.counter, segments, counts)
+        return _body_tokens(self.ctx, self.ranges, body, mode, self.start, end)
 
     @property
     def done(self) -> bool:

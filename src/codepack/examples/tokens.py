@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -199,7 +200,7 @@ class RangeCounts:
         cuts.append(len(text))
         self._cuts = cuts
         self._before = [0]  # tokens of text[:cuts[k]]
-        for start, end in zip(cuts, cuts[1:], strict=False):
+        for start, end in pairwise(cuts):
             self._before.append(self._before[-1] + self._count(text[start:end]))
 
     def count(self, start: int, end: int) -> int:
