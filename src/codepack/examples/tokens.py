@@ -176,7 +176,7 @@ class ApproximateCounter:
 
 
 class RangeCounts:
-    """``count(text[a:b])`` for many ``(a, b)``, each in time bounded by :data:`CHUNK`.
+    """``count(text[a:b])`` for many ``(a, b)``, each in time bounded by ``chunk``.
 
     The text is counted once, chunk by chunk, with chunks ending at cut points (see
     :func:`joinable`), so the counts add up exactly; a slice is the whole chunks it spans,
@@ -184,19 +184,19 @@ class RangeCounts:
     overlapping slices of a file it splits (each candidate part, FIM-transformed).
     """
 
-    CHUNK = 512
+    CHUNK = 512  # characters: a slice costs up to two chunks counted
 
-    def __init__(self, counter: ApproximateCounter, text: str) -> None:
+    def __init__(self, counter: ApproximateCounter, text: str, chunk: int = CHUNK) -> None:
         self._count = counter.count
         self.text = text
         cuts = [0]
-        at = self.CHUNK
+        at = chunk
         while at < len(text):
             while at < len(text) and joinable(text, at):
                 at += 1
             if at < len(text):
                 cuts.append(at)
-            at += self.CHUNK
+            at += chunk
         cuts.append(len(text))
         self._cuts = cuts
         self._before = [0]  # tokens of text[:cuts[k]]
