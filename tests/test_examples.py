@@ -14,7 +14,7 @@ from codepack.config import ExampleConfig
 from codepack.examples.cut import build_examples
 from codepack.examples.fim import undo_fim
 from codepack.examples.formats import Format, get_format
-from codepack.examples.tokens import HFTokenizerCounter, TokenCounter
+from codepack.examples.tokens import ApproximateCounter, HFTokenizerCounter, TokenCounter
 from codepack.records import Drop, Example, Placed, PlaceReason
 from tokenizer_fixture import CODEGEMMA_SPECIALS, train_tiny_tokenizer
 
@@ -373,3 +373,81 @@ def test_default_counter_and_format_come_from_the_config(tmp_path: Path) -> None
     config = ExampleConfig(tokenizer=str(path), fim_rate=0.0)
     examples, _ = build_examples(REPO, repo_files(["A = 1\n"]), [], config)
     assert examples[0].n_tokens == HFTokenizerCounter(path).count(examples[0].text)
+
+
+class Recounting:
+    """The approximate counter without derived counts: every example is counted again."""
+
+    name = "recounting"
+    exact = False
+
+    def __init__(self) -> None:
+        self._inner = ApproximateCounter()
+
+    def count(self, text: str) -> int:
+        return self._inner.count(text)
+
+    def count_batch(self, texts: Sequence[str]) -> list[int]:
+        return self._inner.count_batch(texts)
+
+
+class CharsCounted(ApproximateCounter):
+    """The approximate counter, keeping the number of characters it was given to count."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def count(self, text: str) -> int:
+        self.characters += len(text)
+        return super().count(text)
+
+
+JOIN_ALPHABET = CODE_ALPHABET + " \xa0\x0b<|>Ab_"
+
+
+@given(
+    contents=st.lists(
+        st.one_of(
+            st.text(alphabet=JOIN_ALPHABET, max_size=400),
+            st.text(alphabet=" \n\t_aA", max_size=300),  # whitespace and words that merge
+            st.just(""),
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    max_tokens=st.integers(40, 200),
+    fmt_name=st.sampled_from(["codegemma", "starcoder2", "qwen2.5", "deepseek", "plain"]),
+    fim_rate=st.sampled_from([0.0, 0.5, 1.0]),
+    grouping=st.booleans(),
+    seed=st.integers(0, 50),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_derived_counts_cut_exactly_like_counting_every_example(
+    contents: list[str],
+    max_tokens: int,
+    fmt_name: str,
+    fim_rate: float,
+    grouping: bool,
+    seed: int,
+) -> None:
+    """Examples counted from their pieces (and split files from slices) come out the same,
+    cuts, splits and counts, as when every rendered example and probe is counted whole."""
+    fim = {} if fmt_name == "plain" else {"fim_rate": fim_rate}  # plain has no FIM at all
+    config = ExampleConfig(max_tokens=max_tokens, format=fmt_name, grouping=grouping, **fim)
+    files = repo_files(contents)
+    gaps = [INF] * (len(files) - 1)
+    counter = ApproximateCounter()
+    derived = build_examples(REPO, files, gaps, config, 0, counter, seed=seed)
+    assert derived == build_examples(REPO, files, gaps, config, 0, Recounting(), seed=seed)
+    for example in derived[0]:
+        assert example.n_tokens == counter.count(example.text) <= max_tokens
+
+
+def test_each_file_is_counted_about_once() -> None:
+    """Files that fit are counted as pieces and never again in their examples."""
+    contents = [f"def f{i}(value):\n    return value + {i}\n" * 20 for i in range(40)]
+    counter = CharsCounted()
+    examples, drops = build(contents, counter=counter, max_tokens=4096, fim_rate=0.5)
+    assert drops == [] and len(examples) > 1
+    content_chars = sum(len(c) for c in contents)
+    assert counter.characters < 1.1 * content_chars

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import random
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from tokenizers import Tokenizer
 from codepack.examples.tokens import (
     ApproximateCounter,
     HFTokenizerCounter,
+    RangeCounts,
     TokenCounter,
+    count_joined,
+    joinable,
     load_counter,
 )
 from tokenizer_fixture import CODEGEMMA_SPECIALS, train_tiny_tokenizer
@@ -149,3 +153,74 @@ def test_malformed_tokenizer_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"not": "a tokenizer"}')
     with pytest.raises(ValueError, match=r"not a Hugging Face tokenizer\.json"):
         HFTokenizerCounter(bad)
+
+
+# Characters on both sides of every kind of boundary the approximate pattern knows: spaces,
+# tabs, newlines and other (Unicode) whitespace, underscores, letters of both cases,
+# digits, punctuation, non-ASCII letters and sentinel-like markup.
+BOUNDARY_CHARS = " \t\n\r\x0b\x0c\x1c\xa0\u2028\u3000_aAzZq0<|>()=.:'\"#/\\{}éß中🙂"
+FRAGMENTS = (
+    "<|file_separator|>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "src/a_b.py\n",
+    "    ", "\n\n", "\r\n", " __init__", "ReturnValue", "lowercaselongword", "CONST_NAME",
+    " ==", "')):", "\t\t", "12", "é",
+)
+boundary_text = st.lists(
+    st.one_of(st.text(alphabet=BOUNDARY_CHARS, max_size=6), st.sampled_from(FRAGMENTS)),
+    max_size=12,
+).map("".join)
+
+
+@given(boundary_text)
+@settings(max_examples=400, deadline=None)
+def test_counts_add_up_at_every_cut_point(text: str) -> None:
+    """Where no match can hold both neighbours, the count splits exactly (the lemma behind
+    every derived count)."""
+    counter = ApproximateCounter()
+    whole = counter.count(text)
+    for at in range(1, len(text)):
+        if not joinable(text, at):
+            assert counter.count(text[:at]) + counter.count(text[at:]) == whole, at
+
+
+@given(
+    st.lists(st.one_of(boundary_text, st.just(""), st.text(max_size=20)), max_size=10),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=400, deadline=None)
+def test_joined_count_equals_a_full_count(segments: list[str], draw: random.Random) -> None:
+    """Empty segments, segments without a cut point, joins that merge and joins that do
+    not: the derived count is always the count of the joined text."""
+    counter = ApproximateCounter()
+    counts = [counter.count(s) if draw.random() < 0.8 else None for s in segments]
+    assert counter.count_joined(segments, counts) == counter.count("".join(segments))
+    assert count_joined(counter, segments, counts) == counter.count("".join(segments))
+
+
+def test_joins_that_merge_are_corrected() -> None:
+    counter = ApproximateCounter()
+    cases = [["foo", "bar"], ["x ", "y"], ["a_", "_b"], ["(", "))"], [" ", "return"],
+             ["\n", "    ", "\n"], ["Abc", "def"], ["", "ab", "", "cd", ""]]
+    for segments in cases:
+        naive = sum(counter.count(s) for s in segments)
+        joined = counter.count("".join(segments))
+        assert counter.count_joined(segments, [None] * len(segments)) == joined
+        assert naive > joined  # each case really merges
+
+
+@given(boundary_text, st.integers(1, 12), st.data())
+@settings(max_examples=300, deadline=None)
+def test_slice_counts_equal_counting_the_slice(text: str, chunk: int, data: st.DataObject) -> None:
+    counter = ApproximateCounter()
+    ranges = RangeCounts(counter, text, chunk)
+    for _ in range(5):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(0, len(text)))
+        assert ranges.count(start, end) == counter.count(text[start:end])
+
+
+def test_other_counters_count_the_joined_text(tiny_tokenizer: Path) -> None:
+    """No proof for a tokenizer's merges: its joined count re-encodes the joined text."""
+    counter = HFTokenizerCounter(tiny_tokenizer)
+    segments = ["a.py\n", "import os\n", "<|file_separator|>", "b.py\n", "x = 1\n"]
+    counts = [counter.count(s) for s in segments]
+    assert count_joined(counter, segments, counts) == counter.count("".join(segments))

@@ -28,6 +28,14 @@ How it works:
    than :data:`FILL_MIN_ROOM` of the budget is left. Middle parts fill an example each; the
    last part packs like any other file. Every part is counted in the example it goes into.
 
+Counting: every text is counted once. An example's count - the count of its rendered text,
+exactly - is derived from the counts of its pieces, headers, separators and sentinels by
+:func:`~codepack.examples.tokens.count_joined`, which re-counts only the few characters
+around a join where tokens can merge (the approximate counter), or re-encodes the example
+(any other counter). A file being split is counted once more, in chunks
+(:class:`~codepack.examples.tokens.RangeCounts`), so that each candidate part is counted
+from those chunks instead of character by character.
+
 Determinism and FIM: every piece is FIM-transformed with ``(seed, repo, path, part)``, so
 whether a file is FIM'd and in which mode never depends on where cuts fall. A file that fits
 an example is transformed once, before any cut, and comes out the same whatever its
@@ -48,14 +56,16 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from codepack.config import ExampleConfig
-from codepack.examples.fim import apply_fim, stable_seed
+from codepack.examples.fim import NONE, apply_fim, stable_seed
 from codepack.examples.formats import Format, get_format
-from codepack.examples.tokens import TokenCounter, load_counter
+from codepack.examples.tokens import RangeCounts, TokenCounter, count_joined, load_counter
 from codepack.records import Drop, Example, FilePiece, Placed, SkipReason
 
 # Share of the budget, at its end, within which a grouping cut looks for the least related
@@ -72,6 +82,13 @@ STAGE = "examples"
 
 # tokens a tokenizer may merge away where a header meets a body
 _JOIN_MERGES = 2
+
+# Files longer than this many budgets in characters are counted in slices from the start
+# (tokens.RangeCounts), for the parts they are likely to be split into. Code averages 3-4
+# characters a token; at 2 a file of twice the budget is rarely oversize (on /tmp/mixed no
+# file under 2 budgets was, and 233 of 489 over it were). A shorter file that is split after
+# all is counted in slices when its first part is cut.
+_LIKELY_SPLIT = 2
 
 
 
@@ -91,6 +108,12 @@ class _Piece:
     cost_with: int = 0  # header + body tokens when the example carries metadata
     cost_without: int = 0  # ... when it does not (StarCoder2 bare header)
     splitter: _FileSplitter | None = None  # set while the piece stands for an unsplit rest
+    # the counter's counts of the file header with and without metadata, and of the body
+    # alone (None: not known, counted when needed). `body_tokens` of a part is its share of
+    # the example it was cut for, which joins can make differ from `own_tokens`.
+    header_with: int | None = None
+    header_without: int | None = None
+    own_tokens: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +125,14 @@ class _Context:
     config: ExampleConfig
     counter: TokenCounter
     seed: int  # the run's seed (PackConfig.seed): FIM and metadata draws
+    fixed: dict[str, int] = field(default_factory=dict)  # counts of format strings
+
+    def fixed_tokens(self, text: str) -> int:
+        """The count of a text that recurs in every example (repo header, separator, ...)."""
+        tokens = self.fixed.get(text)
+        if tokens is None:
+            tokens = self.fixed[text] = self.counter.count(text)
+        return tokens
 
     @property
     def budget(self) -> int:
@@ -118,7 +149,22 @@ class _Context:
         return self.fmt.render(self.repo, [(p.path, p.language, p.body) for p in pieces], metadata)
 
     def tokens(self, pieces: Sequence[_Piece], metadata: bool) -> int:
-        return self.counter.count(self.render(pieces, metadata))
+        """The count of ``render(pieces, metadata)``, from the counts of its parts."""
+        fmt, repo = self.fmt, self.repo
+        repo_header = fmt.render_repo_header(repo, metadata)
+        segments = [repo_header]
+        counts: list[int | None] = [self.fixed_tokens(repo_header)]
+        for i, p in enumerate(pieces):
+            if i and fmt.separator:
+                segments.append(fmt.separator)
+                counts.append(self.fixed_tokens(fmt.separator))
+            segments.append(fmt.render_file_header(p.path, p.language, repo, metadata))
+            counts.append(p.header_with if metadata else p.header_without)
+            segments.append(p.body)
+            counts.append(p.own_tokens)
+        segments.append(fmt.end)
+        counts.append(self.fixed_tokens(fmt.end))
+        return count_joined(self.counter, segments, counts)
 
     def alone_tokens(self, piece: _Piece) -> int:
         """Tokens of a one-piece example, for its costlier metadata choice."""
@@ -232,11 +278,24 @@ def _make_pieces(
 ) -> tuple[list[_Piece], list[Drop]]:
     """One piece per file; oversize files get a splitter, or a Drop with ``skip``."""
     whole = []
+    ranges: dict[int, RangeCounts] = {}  # file index -> slice counts of a likely split file
     for index, (placed, language, content) in enumerate(files):
         body, mode = ctx.fim(content, placed.path, 0)
-        whole.append(_Piece(index, placed.path, language, placed.reason.value, 0, body, mode))
-    for piece, tokens in zip(whole, ctx.counter.count_batch([p.body for p in whole]), strict=True):
-        piece.body_tokens = tokens
+        piece = _Piece(index, placed.path, language, placed.reason.value, 0, body, mode)
+        whole.append(piece)
+        # a file this long is likely to be split, its parts then counted from slices: count
+        # it in slices now - once - and derive the whole body's count from them
+        if len(content) > _LIKELY_SPLIT * ctx.budget and ctx.config.oversize == "split":
+            file_ranges = _ranges(ctx, content)
+            if file_ranges is not None:
+                ranges[index] = file_ranges
+                piece.own_tokens = _body_tokens(ctx, file_ranges, body, mode, 0, len(content))
+                piece.body_tokens = piece.own_tokens
+    uncounted = [p for p in whole if p.own_tokens is None]
+    for piece, tokens in zip(
+        uncounted, ctx.counter.count_batch([p.body for p in uncounted]), strict=True
+    ):
+        piece.body_tokens = piece.own_tokens = tokens
     _add_costs(ctx, whole)
     overhead = max(
         ctx.counter.count(ctx.fmt.render_repo_header(ctx.repo, m) + ctx.fmt.end)
@@ -252,7 +311,8 @@ def _make_pieces(
             if not _room_for_parts(ctx, piece):
                 drops.append(_oversize(ctx, piece.path, "headers alone exceed the budget"))
                 continue
-            piece.splitter = _FileSplitter(ctx, piece, files[piece.file_index][2])
+            content = files[piece.file_index][2]
+            piece.splitter = _FileSplitter(ctx, piece, content, ranges.get(piece.file_index))
         piece.gap_before = (
             _gap_between(pieces[-1].file_index, piece.file_index, gaps) if pieces else 0.0
         )
@@ -279,6 +339,7 @@ def _room_for_parts(ctx: _Context, piece: _Piece) -> bool:
     """Whether an example holding only this file's header leaves room for a part of it:
     any one character (up to 4 byte-level tokens) with FIM sentinels around it."""
     frame = _Piece(piece.file_index, piece.path, piece.language, piece.reason, 0, "", "none")
+    frame.header_with, frame.header_without = piece.header_with, piece.header_without
     room = 4 + ctx.counter.count("".join(ctx.fmt.fim_sentinels))
     return ctx.alone_tokens(frame) + room <= ctx.budget
 
@@ -295,6 +356,7 @@ def _add_costs(ctx: _Context, pieces: Sequence[_Piece]) -> None:
             [fmt.render_file_header(p.path, p.language, ctx.repo, False) for p in pieces]
         )
     for piece, header_with, header_without in zip(pieces, with_meta, without, strict=True):
+        piece.header_with, piece.header_without = header_with, header_without
         piece.cost_with = header_with + piece.body_tokens
         piece.cost_without = header_without + piece.body_tokens
 
@@ -304,6 +366,49 @@ def _gap_between(left: int, right: int, gaps: Sequence[float]) -> float:
     triangle inequality's bound on their distance). NaN counts as unrelated."""
     span = [float(g) for g in gaps[left:right]]
     return math.inf if any(math.isnan(g) for g in span) else sum(span)
+
+
+def _ranges(ctx: _Context, content: str) -> RangeCounts | None:
+    """Slice counts of ``content``, or None when the counter cannot derive them."""
+    make = getattr(ctx.counter, "ranges", None)
+    return None if make is None else make(content)
+
+
+def _body_tokens(
+    ctx: _Context, ranges: RangeCounts, body: str, mode: str, start: int, end: int
+) -> int:
+    """The count of ``body``: ``content[start:end]`` FIM-transformed in ``mode``.
+
+    A FIM body is ``pre + prefix + suf + suffix + mid + middle`` with the three parts
+    consecutive slices of the content (SPM reads the same way with an empty prefix, as in
+    fim._parse, which apply_fim checked inverts), so it is the sentinels' counts and three
+    slice counts, joined.
+    """
+    count = ranges.count
+    if mode == NONE:
+        return count(start, end)
+    pre, suf, mid = ctx.fmt.fim_sentinels
+    at_suffix = body.find(suf, len(pre))
+    at_middle = body.find(mid, at_suffix + len(suf))
+    middle_from = start + at_suffix - len(pre)  # content offsets of the middle and suffix
+    suffix_from = middle_from + len(body) - at_middle - len(mid)
+    segments = [
+        pre,
+        body[len(pre) : at_suffix],
+        suf,
+        body[at_suffix + len(suf) : at_middle],
+        mid,
+        body[at_middle + len(mid) :],
+    ]
+    counts = [
+        ctx.fixed_tokens(pre),
+        count(start, middle_from),
+        ctx.fixed_tokens(suf),
+        count(suffix_from, end),
+        ctx.fixed_tokens(mid),
+        count(middle_from, suffix_from),
+    ]
+    return count_joined(ctx.counter, segments, counts)
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -317,7 +422,9 @@ class _FileSplitter:
     so the first part can fill what is left of an example and later ones a whole example.
     """
 
-    def __init__(self, ctx: _Context, whole: _Piece, content: str) -> None:
+    def __init__(
+        self, ctx: _Context, whole: _Piece, content: str, ranges: RangeCounts | None = None
+    ) -> None:
         self.ctx = ctx
         self.whole = whole
         self.content = content
@@ -329,12 +436,20 @@ class _FileSplitter:
         # converts them to the counter's tokens (first from the whole file, then as measured
         # part by part). Counting every line would cost a second pass over the file for a
         # guess that the probes confirm anyway.
-        self.line_tokens = [e - s for s, e in zip(self.line_starts, self.line_ends, strict=True)]
-        self.cumulative = [0]
-        for tokens in self.line_tokens:
-            self.cumulative.append(self.cumulative[-1] + tokens)
+        self.line_tokens = list(map(operator.sub, self.line_ends, self.line_starts))
+        self.cumulative = [0, *self.line_ends]  # lines are contiguous: their ends add up
         self.scale = _clamp_scale(whole.body_tokens / max(1, self.cumulative[-1]))
         self.header_costs = ctx.header_costs(whole.path, whole.language)
+        self.ranges = ranges  # slice counts of `content`; made at the first part if None
+
+    def _own_tokens(self, body: str, mode: str, end: int) -> int | None:
+        """The count of a candidate part's body, ``content[start:end]`` FIM-transformed
+        (None: the counter cannot count slices)."""
+        if self.ranges is None:
+            self.ranges = _ranges(self.ctx, self.content)
+            if self.ranges is None:
+                return None
+        return _body_tokens(self.ctx, self.ranges, body, mode, self.start, end)
 
     @property
     def done(self) -> bool:
@@ -349,7 +464,7 @@ class _FileSplitter:
         even one character fits - or not one line, with ``inside_lines=False``.
         """
         budget = self.ctx.budget
-        frame_tokens = example_tokens(self._piece("", "none", 0))
+        frame_tokens = example_tokens(self._piece("", NONE, 0))
         body_budget = budget - frame_tokens
         if body_budget <= 0:
             return None
@@ -357,6 +472,7 @@ class _FileSplitter:
         def probe(end: int) -> _Probe:
             body, mode = self.ctx.fim(self.content[self.start : end], self.whole.path, self.parts)
             piece = self._piece(body, mode, 0)
+            piece.own_tokens = self._own_tokens(body, mode, end)
             tokens = example_tokens(piece)
             piece.body_tokens = max(0, tokens - frame_tokens)
             return _Probe(piece, tokens, piece.body_tokens, tokens <= budget)
@@ -403,18 +519,17 @@ class _FileSplitter:
 
     def _piece(self, body: str, mode: str, tokens: int) -> _Piece:
         w = self.whole
-        return _Piece(w.file_index, w.path, w.language, w.reason, self.parts, body, mode, tokens)
+        piece = _Piece(w.file_index, w.path, w.language, w.reason, self.parts, body, mode, tokens)
+        piece.header_with, piece.header_without = self.header_costs
+        return piece
 
 
 def _line_ends(content: str) -> list[int]:
     """Offsets just past each ``\\n``, plus the end of a last line without one."""
-    ends = []
-    at = content.find("\n")
-    while at >= 0:
-        ends.append(at + 1)
-        at = content.find("\n", at + 1)
-    if not ends or ends[-1] != len(content):
-        ends.append(len(content))
+    ends = list(accumulate(len(line) + 1 for line in content.split("\n")))
+    ends[-1] = len(content)  # the last line has no "\n": it ends with the content
+    if len(ends) > 1 and ends[-2] == len(content):  # ... or is empty after a final "\n"
+        ends.pop()
     return ends
 
 
@@ -552,8 +667,7 @@ class _Cutter:
                 return filled
         end = self._choose_end(start, limit, used)
         while True:
-            text = ctx.render(pieces[start:end], metadata)
-            tokens = ctx.counter.count(text)
+            tokens = ctx.tokens(pieces[start:end], metadata)
             if tokens <= ctx.budget or end == start + 1:
                 break
             end = self._choose_end(start, end - 1, used)
@@ -561,7 +675,7 @@ class _Cutter:
             self.drops.append(_oversize(ctx, head.path, f"rendered to {tokens} tokens"))
             del pieces[start]
             return start
-        self._emit(pieces[start:end], tokens, metadata, text)
+        self._emit(pieces[start:end], tokens, metadata)
         return end
 
     def _fill(self, start: int, limit: int, used: int, metadata: bool) -> int | None:
@@ -640,9 +754,7 @@ class _Cutter:
             lost[end] = count
         return lost
 
-    def _emit(
-        self, pieces: Sequence[_Piece], tokens: int, metadata: bool, text: str | None = None
-    ) -> None:
+    def _emit(self, pieces: Sequence[_Piece], tokens: int, metadata: bool) -> None:
         file_pieces = []
         spans = self.ctx.fmt.body_spans(
             self.ctx.repo, [(p.path, p.language, p.body) for p in pieces], metadata
@@ -655,7 +767,7 @@ class _Cutter:
             Example(
                 repo=self.ctx.repo,
                 example_index=len(self.examples),
-                text=text if text is not None else self.ctx.render(pieces, metadata),
+                text=self.ctx.render(pieces, metadata),
                 n_tokens=tokens,
                 pieces=file_pieces,
             )

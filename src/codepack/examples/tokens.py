@@ -3,9 +3,16 @@
 The example cutter needs one number per text: how many tokens the training tokenizer will
 see. Users who know their tokenizer pass its ``tokenizer.json`` and get exact counts; everyone
 else gets :class:`ApproximateCounter`, a regex that mimics how byte-level BPE code tokenizers
-split text. Either way the cutter counts the *final rendered* example (headers, separators,
-FIM sentinels included), so the budget holds under the counter in use even where tokens merge
-across joins.
+split text. Either way the cutter's count is the count of the *final rendered* example
+(headers, separators, FIM sentinels included), so the budget holds under the counter in use
+even where tokens merge across joins.
+
+Counting a rendered example again would count every file twice (once as a piece, to plan the
+cuts, once in its example). :func:`count_joined` instead derives the count of a concatenation
+from the counts of its segments: exactly, for :class:`ApproximateCounter`, by re-counting
+only a few characters around each join where a match could span it (see
+:func:`joinable`); by re-encoding the joined text for any other counter, whose merges across
+a join cannot be bounded without knowing its vocabulary.
 
 The counter in use is recorded in the manifest as ``counter.name`` / ``counter.exact``.
 """
@@ -14,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -55,6 +64,47 @@ _APPROX_PIECE = re.compile(
     rf"| ?{_ASCII_PUNCT}{{1,3}}|[ \t]+|[^\x00-\x7f]|\S"
 )
 
+# The pairs of neighbouring characters that one attempt of _APPROX_PIECE can consume one
+# after the other, read off its alternatives (a superset is safe, a missing pair is not):
+#   " " then a letter, "_" or punctuation   (` ?[A-Z]?[a-z]..`, ` ?[A-Z]..`, ` ?_+`, ` ?PUNCT`)
+#   upper then letter, lower then lower      (`[A-Z]?[a-z]{1,8}`, `[A-Z]{1,8}`)
+#   punctuation then punctuation ("_" is punctuation: `_+` is covered)
+#   whitespace then whitespace               (`\s*\n[ \t]*`, `[ \t]+`)
+# Digits, non-ASCII characters and `\S` are single-character tokens and join nothing.
+_JOINABLE = re.compile(
+    rf" [A-Za-z_]| {_ASCII_PUNCT}|[A-Z][A-Za-z]|[a-z][a-z]|{_ASCII_PUNCT}{_ASCII_PUNCT}|\s\s"
+)
+
+
+def joinable(text: str, at: int) -> bool:
+    """Whether one match of the approximate counter could hold both ``text[at - 1]`` and
+    ``text[at]``; where it cannot, ``at`` is a *cut point* of ``text``.
+
+    Why a cut point splits counts exactly: a match attempt starting before ``at`` can only
+    reach ``text[at]`` by consuming ``text[at - 1]`` and then ``text[at]`` within one
+    alternative, which the pair forbids. So every attempt, its backtracking included, sees the
+    same characters in ``text`` as in ``text[:at]``; the scan arrives at ``at`` in both, and
+    from there it is the scan of ``text[at:]`` (the pattern has no anchors or look-behind).
+    Hence ``count(text) == count(text[:at]) + count(text[at:])`` whenever ``at`` is a cut point.
+    """
+    return _JOINABLE.fullmatch(text, at - 1, at + 1) is not None
+
+
+def _first_cut(text: str) -> int:
+    """The first interior cut point of ``text``, or ``len(text)`` when it has none."""
+    for at in range(1, len(text)):
+        if _JOINABLE.fullmatch(text, at - 1, at + 1) is None:
+            return at
+    return len(text)
+
+
+def _last_cut(text: str) -> int:
+    """The last interior cut point of ``text``, or 0 when it has none."""
+    for at in range(len(text) - 1, 0, -1):
+        if _JOINABLE.fullmatch(text, at - 1, at + 1) is None:
+            return at
+    return 0
+
 
 class ApproximateCounter:
     """Model-free token estimate: the number of matches of one regex.
@@ -82,6 +132,90 @@ class ApproximateCounter:
 
     def count_batch(self, texts: Sequence[str]) -> list[int]:
         return [self.count(text) for text in texts]
+
+    def count_joined(self, segments: Sequence[str], counts: Sequence[int | None]) -> int:
+        """``count("".join(segments))`` from ``counts[i] == count(segments[i])`` (None: not
+        known, counted here), re-counting only the characters around each join.
+
+        Let ``tail`` be what follows the last cut point of the text joined so far and
+        ``head`` what precedes the first cut point of the next segment. Both cut points stay
+        cut points in the joined text, so the join changes only the count of ``tail + head``:
+        ``count(x + y) = count(x) + count(y) - count(tail) - count(head) + count(tail +
+        head)``. A join whose own pair is not joinable needs nothing at all, which is the
+        common case (a header ends in a newline, a body starts with a keyword).
+        """
+        count = self.count
+        total = 0
+        tail = ""  # the joined text after its last cut point
+        tail_tokens = 0
+        for segment, known in zip(segments, counts, strict=True):
+            if not segment:
+                continue
+            tokens = count(segment) if known is None else known
+            joins = bool(tail) and _JOINABLE.fullmatch(tail[-1] + segment[0]) is not None
+            if joins:
+                head = segment[: _first_cut(segment)]
+                window = tail + head
+                window_tokens = count(window)
+                total += tokens - tail_tokens - count(head) + window_tokens
+            else:
+                total += tokens
+            last = _last_cut(segment)
+            if last:
+                tail = segment[last:]
+                tail_tokens = count(tail)
+            elif joins:  # no cut point in the segment: the head was all of it
+                tail, tail_tokens = window, window_tokens
+            else:
+                tail, tail_tokens = segment, tokens
+        return total
+
+    def ranges(self, text: str) -> RangeCounts:
+        """Counts of any slice of ``text`` without counting it again each time."""
+        return RangeCounts(self, text)
+
+
+class RangeCounts:
+    """``count(text[a:b])`` for many ``(a, b)``, each in time bounded by ``chunk``.
+
+    The text is counted once, chunk by chunk, with chunks ending at cut points (see
+    :func:`joinable`), so the counts add up exactly; a slice is the whole chunks it spans,
+    looked up, plus the two partial chunks at its ends, counted. The cutter asks for many
+    overlapping slices of a file it splits (each candidate part, FIM-transformed).
+    """
+
+    CHUNK = 512  # characters: a slice costs up to two chunks counted
+
+    def __init__(self, counter: ApproximateCounter, text: str, chunk: int = CHUNK) -> None:
+        self._count = counter.count
+        self.text = text
+        cuts = [0]
+        at = chunk
+        while at < len(text):
+            while at < len(text) and joinable(text, at):
+                at += 1
+            if at < len(text):
+                cuts.append(at)
+            at += chunk
+        cuts.append(len(text))
+        self._cuts = cuts
+        self._before = [0]  # tokens of text[:cuts[k]]
+        for start, end in pairwise(cuts):
+            self._before.append(self._before[-1] + self._count(text[start:end]))
+
+    def count(self, start: int, end: int) -> int:
+        """``count(text[start:end])``."""
+        if end <= start:
+            return 0
+        cuts = self._cuts
+        first = bisect_left(cuts, start)  # first chunk cut at or after start
+        last = bisect_right(cuts, end) - 1  # last one at or before end
+        if first >= last:
+            return self._count(self.text[start:end])
+        inner = self._before[last] - self._before[first]
+        return self._count(self.text[start : cuts[first]]) + inner + self._count(
+            self.text[cuts[last] : end]
+        )
 
 
 class HFTokenizerCounter:
@@ -127,6 +261,18 @@ class HFTokenizerCounter:
         encode = getattr(self._tokenizer, "encode_batch_fast", self._tokenizer.encode_batch)
         encodings = encode(list(texts), add_special_tokens=False)
         return [len(encoding) for encoding in encodings]
+
+
+def count_joined(
+    counter: TokenCounter, segments: Sequence[str], counts: Sequence[int | None]
+) -> int:
+    """The counter's count of ``"".join(segments)``, given each segment's own count where
+    known (None where not): derived from the counts by counters that can prove the sum
+    (``count_joined``), the joined text re-counted by any other."""
+    derive = getattr(counter, "count_joined", None)
+    if derive is not None:
+        return int(derive(segments, counts))
+    return counter.count("".join(segments))
 
 
 def load_counter(path: str | None) -> TokenCounter:
