@@ -2,9 +2,11 @@
 turn the matches into ``ImportRef`` records (plus the packages/namespaces it declares).
 
 Why this shape: on terabytes of code the cost that matters is per file, so each file is parsed
-once (see "top N lines" below for the exception) and searched with one compiled query (C code);
-Python only touches the matched statements and walks each one's ancestor chain to set the
-flags — never the whole tree. Nothing here knows about graphs.
+once (only its head where nothing past it can hold an import: Go, and Python with no
+``import`` word past its first definition, see ``_read_head``; "top N lines" below is the
+other exception) and searched with one compiled query (C code); Python only touches the
+matched statements and walks each one's ancestor chain to set the flags — never the whole
+tree. Nothing here knows about graphs.
 
 Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 
@@ -142,6 +144,9 @@ class LanguageRules:
     # the depth no query match starts below, for this tree (None: any depth): the query's
     # time is mostly the walk over deep function bodies that hold no import
     start_depth: Callable[[Node], int | None] | None = None
+    # where the part of a file that holds no import starts (a character offset), or None to
+    # read the whole file: only the head before it is parsed (``_read_head``)
+    head_end: Callable[[str], int | None] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -171,6 +176,7 @@ _RULES: dict[str, LanguageRules] = {
         ),
         type_guard=python.type_checking_branch,
         import_keywords=frozenset({"import", "from"}),
+        head_end=python.head_end,
     ),
     "javascript": LanguageRules(
         "javascript",
@@ -193,7 +199,12 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=_ECMASCRIPT_CONDITIONALS,
         import_keywords=_ECMASCRIPT_KEYWORDS,
     ),
-    "go": LanguageRules("go", captured_import(dot_relative), declarations=golang.declarations),
+    "go": LanguageRules(
+        "go",
+        captured_import(dot_relative),
+        declarations=golang.declarations,
+        head_end=golang.head_end,
+    ),
     "rust": LanguageRules(
         "rust",
         rust.expand,
@@ -327,12 +338,18 @@ def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     return extract_file(text, language).declarations
 
 
-def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
+def extract_file(
+    text: str, language: str, import_lines: int = 0, *, whole: bool = False
+) -> Extraction:
     """Parse ``text`` and read its imports, parse-error flag and declarations.
 
     With ``import_lines > 0`` the result is what a whole-file parse gives for the first N
     lines (imports starting there, syntax errors starting there, declarations made there),
     computed from as little text as possible; see ``_read_lines``.
+
+    Where a language's imports can only stand in a file's head (Go), or a keyword scan
+    finds none past it (Python), only the head is parsed (``_read_head``); ``whole=True``
+    parses the whole file, the reference the head read is checked against.
 
     A file past a per-file limit (nesting depth before parsing, tree depth or query match
     limit after) yields only ``too_complex``, the limit it hit; the limits are counts, not
@@ -349,6 +366,10 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
         language, rules = "cpp", _RULES["cpp"]
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
+    if not whole and rules.head_end is not None:
+        head = _read_head(text, rules, language)
+        if head is not None:
+            return head
     data = text.encode("utf-8", "replace")
     root = _parser(language).parse(data).root_node
     try:
@@ -356,6 +377,33 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     except TooComplex as limit:
         return Extraction((), False, (), too_complex=str(limit))
     return Extraction(found.imports, root.has_error, found.declarations)
+
+
+def _read_head(text: str, rules: LanguageRules, language: str) -> Extraction | None:
+    """The file read from a parse of its head alone (up to ``rules.head_end``), or None when
+    the whole file must be parsed.
+
+    The head is accepted only when it parses without a syntax error: the cut then fell
+    between top-level statements, so the head's tree is the start of the whole file's, and
+    the language's ``head_end`` has checked that nothing past the cut can hold an import.
+    A cut inside a string or comment (or a real error) leaves an error, and the whole file
+    is read. What the head cannot see: syntax errors past it (``parse_error`` says whether
+    the text read had any) and a body nested past ``MAX_TREE_DEPTH`` without brackets (its
+    bracket depth is still checked on the whole text). ``benchmarks/extract_equivalence.py``
+    compares both reads file by file.
+    """
+    end = rules.head_end(text) if rules.head_end is not None else None
+    if end is None:
+        return None
+    data = text[:end].encode("utf-8", "replace")
+    root = _parser(language).parse(data).root_node
+    if root.has_error:
+        return None
+    try:
+        found = _read(root, rules, language, len(data))
+    except TooComplex:
+        return None  # the whole file says which limit
+    return Extraction(found.imports, False, found.declarations)
 
 
 _HEAD_GROWTH = 4  # the second look reads this many times more lines
