@@ -151,3 +151,18 @@ def test_each_pattern_role_is_the_one_its_matches_carry():
         for pattern, captures in tree_sitter.QueryCursor(extract._query(language)).matches(root):
             if roles[pattern] is not None:
                 assert roles[pattern] == extract._role_of(captures), (language, pattern)
+
+
+def test_a_statement_deeper_than_the_cursor_levels_is_judged_by_the_walk():
+    # 300 chained assignments (no brackets) put the require below the cursor's level bound
+    text = "x = " + "a = " * 300 + 'cond ? require("m") : 0;\n'
+    root = extract._parser("javascript").parse(text.encode()).root_node
+    call = next(
+        captures
+        for _, captures in tree_sitter.QueryCursor(extract._query("javascript")).matches(root)
+        if "import.require" in captures
+    )["import.require"][0]
+    rules = extract._RULES["javascript"]
+    assert extract._scope_by_type(root, call, rules) is None
+    (ref,) = extract_file(text, "javascript").imports
+    assert (ref.spec, ref.lazy, ref.conditional) == ("m", False, True)

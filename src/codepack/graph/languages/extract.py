@@ -641,12 +641,13 @@ def _scope_by_type(root: Node, stmt: Node, rules: LanguageRules) -> _Scope | Non
     """``_scope_flags`` for a language whose flags come from node types alone: lazy when a
     function is on the path from the root to ``stmt`` (both included), conditional when a
     condition is on it with no function above it. None when the cursor does not reach
-    ``stmt`` (a zero-width node): then ask ``_scope_flags``."""
+    ``stmt`` (a zero-width node) or ``stmt`` lies deeper than ``_CURSOR_LEVELS``: then ask
+    ``_scope_flags``, whose memo shares the deep part of the path between statements."""
     functions, conditionals = rules.functions, rules.conditionals
     target, end, identity = stmt.start_byte, stmt.end_byte, stmt.id
     cursor = root.walk()
     lazy = conditional = False
-    while True:
+    for _ in range(_CURSOR_LEVELS):
         node = cursor.node
         if node is None:
             return None
@@ -659,7 +660,12 @@ def _scope_by_type(root: Node, stmt: Node, rules: LanguageRules) -> _Scope | Non
             return _BY_TYPE[lazy, conditional]
         if cursor.goto_first_child_for_byte(target) is None:
             return None
+    return None
 
+
+# Real statements sit a few dozen levels deep; a chain of thousands of nested expressions
+# above many statements is read faster with the memo of ``_scope_flags``.
+_CURSOR_LEVELS = 200
 
 _BY_TYPE = {
     (lazy, conditional): _Scope(lazy=lazy, conditional=conditional, function=lazy)
