@@ -129,7 +129,9 @@ def test_a_cut_inside_a_block_is_not_a_parse_error():
 
 def test_parse_error_counts_only_the_first_n_lines():
     source = "import a\nimport b\n" + "x = 1\n" * 20 + "def broken(:\n    pass\n"
-    assert extract_imports(source, "python")[1]
+    assert extract_file(source, "python", whole=True).parse_error
+    # the default read stops at the first definition (no import past it): the error is unread
+    assert extract_imports(source, "python") == ((Ref("a", 1), Ref("b", 2)), False)
     assert extract_imports(source, "python", 10) == ((Ref("a", 1), Ref("b", 2)), False)
     early = "import a\ndef broken(:\n    pass\n" + "x = 1\n" * 200
     assert extract_imports(early, "python", 10) == ((Ref("a", 1),), True)

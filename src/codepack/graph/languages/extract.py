@@ -2,9 +2,11 @@
 turn the matches into ``ImportRef`` records (plus the packages/namespaces it declares).
 
 Why this shape: on terabytes of code the cost that matters is per file, so each file is parsed
-once (see "top N lines" below for the exception) and searched with one compiled query (C code);
-Python only touches the matched statements and walks each one's ancestor chain to set the
-flags — never the whole tree. Nothing here knows about graphs.
+once (only its head where nothing past it can hold an import: Go, and Python with no
+``import`` word past its first definition, see ``_read_head``; "top N lines" below is the
+other exception) and searched with one compiled query (C code); Python only touches the
+matched statements and walks each one's ancestor chain to set the flags — never the whole
+tree. Nothing here knows about graphs.
 
 Queries (``queries/<language>.scm``) are data. Capture vocabulary they share:
 
@@ -75,6 +77,7 @@ equals a whole-file parse's first N lines for every file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -141,6 +144,9 @@ class LanguageRules:
     # the depth no query match starts below, for this tree (None: any depth): the query's
     # time is mostly the walk over deep function bodies that hold no import
     start_depth: Callable[[Node], int | None] | None = None
+    # where the part of a file that holds no import starts (a character offset), or None to
+    # read the whole file: only the head before it is parsed (``_read_head``)
+    head_end: Callable[[str], int | None] | None = None
 
 
 _ECMASCRIPT_FUNCTIONS = frozenset(
@@ -170,6 +176,7 @@ _RULES: dict[str, LanguageRules] = {
         ),
         type_guard=python.type_checking_branch,
         import_keywords=frozenset({"import", "from"}),
+        head_end=python.head_end,
     ),
     "javascript": LanguageRules(
         "javascript",
@@ -192,7 +199,12 @@ _RULES: dict[str, LanguageRules] = {
         conditionals=_ECMASCRIPT_CONDITIONALS,
         import_keywords=_ECMASCRIPT_KEYWORDS,
     ),
-    "go": LanguageRules("go", captured_import(dot_relative), declarations=golang.declarations),
+    "go": LanguageRules(
+        "go",
+        captured_import(dot_relative),
+        declarations=golang.declarations,
+        head_end=golang.head_end,
+    ),
     "rust": LanguageRules(
         "rust",
         rust.expand,
@@ -326,12 +338,18 @@ def extract_declarations(text: str, language: str) -> tuple[str, ...]:
     return extract_file(text, language).declarations
 
 
-def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
+def extract_file(
+    text: str, language: str, import_lines: int = 0, *, whole: bool = False
+) -> Extraction:
     """Parse ``text`` and read its imports, parse-error flag and declarations.
 
     With ``import_lines > 0`` the result is what a whole-file parse gives for the first N
     lines (imports starting there, syntax errors starting there, declarations made there),
     computed from as little text as possible; see ``_read_lines``.
+
+    Where a language's imports can only stand in a file's head (Go), or a keyword scan
+    finds none past it (Python), only the head is parsed (``_read_head``); ``whole=True``
+    parses the whole file, the reference the head read is checked against.
 
     A file past a per-file limit (nesting depth before parsing, tree depth or query match
     limit after) yields only ``too_complex``, the limit it hit; the limits are counts, not
@@ -348,6 +366,10 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
         language, rules = "cpp", _RULES["cpp"]
     if import_lines > 0:
         return _read_lines(text, rules, language, import_lines)
+    if not whole and rules.head_end is not None:
+        head = _read_head(text, rules, language)
+        if head is not None:
+            return head
     data = text.encode("utf-8", "replace")
     root = _parser(language).parse(data).root_node
     try:
@@ -355,6 +377,33 @@ def extract_file(text: str, language: str, import_lines: int = 0) -> Extraction:
     except TooComplex as limit:
         return Extraction((), False, (), too_complex=str(limit))
     return Extraction(found.imports, root.has_error, found.declarations)
+
+
+def _read_head(text: str, rules: LanguageRules, language: str) -> Extraction | None:
+    """The file read from a parse of its head alone (up to ``rules.head_end``), or None when
+    the whole file must be parsed.
+
+    The head is accepted only when it parses without a syntax error: the cut then fell
+    between top-level statements, so the head's tree is the start of the whole file's, and
+    the language's ``head_end`` has checked that nothing past the cut can hold an import.
+    A cut inside a string or comment (or a real error) leaves an error, and the whole file
+    is read. What the head cannot see: syntax errors past it (``parse_error`` says whether
+    the text read had any) and a body nested past ``MAX_TREE_DEPTH`` without brackets (its
+    bracket depth is still checked on the whole text). ``benchmarks/extract_equivalence.py``
+    compares both reads file by file.
+    """
+    end = rules.head_end(text) if rules.head_end is not None else None
+    if end is None:
+        return None
+    data = text[:end].encode("utf-8", "replace")
+    root = _parser(language).parse(data).root_node
+    if root.has_error:
+        return None
+    try:
+        found = _read(root, rules, language, len(data))
+    except TooComplex:
+        return None  # the whole file says which limit
+    return Extraction(found.imports, False, found.declarations)
 
 
 _HEAD_GROWTH = 4  # the second look reads this many times more lines
@@ -452,34 +501,34 @@ def _read(root: Node, rules: LanguageRules, language: str, size: int, rows: int 
     statements: list[Statement] = []
     declared: list[Node] = []
     used: list[Node] = []
-    use_patterns = _type_use_patterns(language)
+    roles = _pattern_roles(language)
     region_marks: list[tuple[int, bool]] = []  # (byte, opens)
     for pattern, captures in matches:
-        if pattern in use_patterns:
-            used.extend(captures["type_use"])
+        role = roles[pattern] or _role_of(captures)
+        if role is None:
             continue
-        for key, nodes in captures.items():
-            if key.startswith("import."):
-                statements.append((key[len("import.") :], nodes[0], captures))
-                break
-            if key == "declaration":
-                declared.extend(nodes)
-                break
-            if key == "region.open":
-                region_marks.extend((node.start_byte, True) for node in nodes)
-                break
-            if key == "region.close":
-                region_marks.extend((node.end_byte, False) for node in nodes)
-                break
+        nodes = captures.get(role.capture)
+        if not nodes:
+            continue  # the pattern's one role capture is optional and absent
+        if role.kind is not None:
+            statements.append((role.kind, nodes[0], captures))
+        elif role.capture == "type_use":
+            used.extend(nodes)
+        elif role.capture == "declaration":
+            declared.extend(nodes)
+        elif role.capture == "region.open":
+            region_marks.extend((node.start_byte, True) for node in nodes)
+        else:
+            region_marks.extend((node.end_byte, False) for node in nodes)
 
     regions = _regions(region_marks, size)
     refs: set[ImportRef] = set()
-    memo: _ScopeMemo = {}
+    scopes = _Scopes(root, rules)
     read = statements if rows <= 0 else [s for s in statements if s[1].start_point.row < rows]
     if rules.select is not None:
         read = rules.select(read)
     for kind, stmt, captures in read:
-        refs.update(_refs(rules, kind, stmt, root, captures, regions, memo))
+        refs.update(_refs(rules, kind, stmt, captures, regions, scopes))
     if rows > 0:
         declared = [node for node in declared if node.start_point.row < rows]
         used = [node for node in used if node.start_point.row < rows]
@@ -499,16 +548,15 @@ def _refs(
     rules: LanguageRules,
     kind: str,
     stmt: Node,
-    root: Node,
     captures: Captures,
     regions: Sequence[tuple[int, int]],
-    memo: _ScopeMemo,
+    scopes: _Scopes,
 ) -> Iterator[ImportRef]:
     """The ImportRefs of one matched statement: its leaves plus position and scope flags."""
     leaves: list[Leaf] = [leaf for leaf in rules.expand(kind, stmt, captures) if leaf.spec]
     if not leaves:
         return
-    scope = _scope_flags(stmt, root, rules, memo)
+    scope = scopes.of(stmt)
     conditional = scope.conditional
     if regions and not conditional:
         start = stmt.start_byte
@@ -560,6 +608,70 @@ _CONDITION = _Scope(conditional=True)
 _TYPE_GUARD = _Scope(type_only=True)
 
 _ScopeMemo = dict[tuple[int, int, int], _Scope]
+
+
+class _Scopes:
+    """The scope of each statement of one tree.
+
+    Where a language's flags depend on node types alone (no type guard, no condition test),
+    a statement's scope is read top-down in one pass of a tree cursor that descends to the
+    statement's first byte: a C call per level, where ``Node.parent`` searches down from the
+    root on every call. PHP files hold thousands of class names in method bodies, each read
+    for its scope. Other languages walk up with ``_scope_flags`` and its memo.
+    """
+
+    __slots__ = ("_by_type", "_memo", "_root", "_rules")
+
+    def __init__(self, root: Node, rules: LanguageRules) -> None:
+        self._root = root
+        self._rules = rules
+        self._memo: _ScopeMemo = {}
+        self._by_type = rules.type_guard is None and rules.condition_test is None
+
+    def of(self, stmt: Node) -> _Scope:
+        """Lazy / conditional / type-only of ``stmt`` (see ``_scope_flags``)."""
+        if self._by_type:
+            scope = _scope_by_type(self._root, stmt, self._rules)
+            if scope is not None:
+                return scope
+        return _scope_flags(stmt, self._root, self._rules, self._memo)
+
+
+def _scope_by_type(root: Node, stmt: Node, rules: LanguageRules) -> _Scope | None:
+    """``_scope_flags`` for a language whose flags come from node types alone: lazy when a
+    function is on the path from the root to ``stmt`` (both included), conditional when a
+    condition is on it with no function above it. None when the cursor does not reach
+    ``stmt`` (a zero-width node) or ``stmt`` lies deeper than ``_CURSOR_LEVELS``: then ask
+    ``_scope_flags``, whose memo shares the deep part of the path between statements."""
+    functions, conditionals = rules.functions, rules.conditionals
+    target, end, identity = stmt.start_byte, stmt.end_byte, stmt.id
+    cursor = root.walk()
+    lazy = conditional = False
+    for _ in range(_CURSOR_LEVELS):
+        node = cursor.node
+        if node is None:
+            return None
+        kind = node.type
+        if kind in functions:
+            lazy = True
+        elif not lazy and kind in conditionals:
+            conditional = True
+        if node.id == identity and node.end_byte == end and node.start_byte == target:
+            return _BY_TYPE[lazy, conditional]
+        if cursor.goto_first_child_for_byte(target) is None:
+            return None
+    return None
+
+
+# Real statements sit a few dozen levels deep; a chain of thousands of nested expressions
+# above many statements is read faster with the memo of ``_scope_flags``.
+_CURSOR_LEVELS = 200
+
+_BY_TYPE = {
+    (lazy, conditional): _Scope(lazy=lazy, conditional=conditional, function=lazy)
+    for lazy in (False, True)
+    for conditional in (False, True)
+}
 
 
 def _scope_flags(stmt: Node, root: Node, rules: LanguageRules, memo: _ScopeMemo) -> _Scope:
@@ -741,16 +853,60 @@ def _parser(language: str) -> tree_sitter.Parser:
     return tree_sitter.Parser(ts_language(language))
 
 
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What a match of one query pattern is: its capture that says so (``import.<kind>``,
+    ``type_use``, ``declaration``, ``region.open`` or ``region.close``) and, for an import,
+    the kind."""
+
+    capture: str
+    kind: str | None = None
+
+
+def _role(capture: str) -> _Role | None:
+    if capture.startswith("import."):
+        return _Role(capture, capture[len("import.") :])
+    if capture in _ROLE_CAPTURES:
+        return _Role(capture)
+    return None
+
+
+_ROLE_CAPTURES = frozenset(
+    {"type_use", "declaration", "region.open", "region.close"}
+)
+_CAPTURE_NAME = re.compile(r"@([\w.]+)")
+
+
+def _role_of(captures: Captures) -> _Role | None:
+    """The role of a match whose pattern could not tell it alone: its first role capture
+    (``type_use`` first of all)."""
+    if "type_use" in captures:
+        return _Role("type_use")
+    for key in captures:
+        role = _role(key)
+        if role is not None:
+            return role
+    return None
+
+
 @cache
-def _type_use_patterns(language: str) -> frozenset[int]:
-    """Indices of the query patterns that capture ``@type_use`` (read from their source)."""
+def _pattern_roles(language: str) -> tuple[_Role | None, ...]:
+    """Per query pattern, its role when its source names a single one (or ``@type_use``),
+    else None (then each match is asked, ``_role_of``). Most matches are of a handful of
+    patterns (PHP class names, JVM type names): one look-up per match, no search through
+    its captures."""
     query = _query(language)
     source = _query_source(language).encode("utf-8")
-    return frozenset(
-        i
-        for i in range(query.pattern_count)
-        if b"@type_use" in source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
-    )
+    roles: list[_Role | None] = []
+    for i in range(query.pattern_count):
+        text = source[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
+        names = set(_CAPTURE_NAME.findall(text.decode("utf-8")))
+        found = {role for role in map(_role, names) if role is not None}
+        if "type_use" in names:
+            roles.append(_Role("type_use"))
+        else:
+            roles.append(found.pop() if len(found) == 1 else None)
+    return tuple(roles)
 
 
 @cache

@@ -14,6 +14,7 @@ in the package's doc comment is documentation, not a rule).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
@@ -49,3 +50,20 @@ def _blank_line_follows(comment: Node) -> bool:
             return False
         current, following = following, following.next_sibling
     return True
+
+
+# A top-level declaration other than an import starts at the beginning of a line with one of
+# these keywords (gofmt never indents them); Go allows imports only before them.
+_DECLARATION = re.compile(r"^(?:func|type|var|const)\b", re.MULTILINE)
+
+
+def head_end(text: str) -> int | None:
+    """Where the part of a Go file that cannot hold an import starts (its first function,
+    type, variable or constant declaration), or None to read the whole file: no such line,
+    or the word ``import`` after it (a misplaced import, or one in a comment or string —
+    reading the whole file is always right). The extractor checks that the head parses
+    without errors, which a cut inside a raw string or comment would leave."""
+    first = _DECLARATION.search(text)
+    if first is None or text.find("import", first.start()) >= 0:
+        return None
+    return first.start()

@@ -25,6 +25,7 @@ include_path first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from tree_sitter import Node
@@ -141,7 +142,19 @@ def declarations(nodes: Sequence[Node]) -> Iterator[str]:
                 yield CLASS_DECLARATION + (f"{namespace}\\{name}" if namespace else name)
 
 
+# `use A\\B\\C;` as most use lines are written (no alias, group, comment, function or
+# const): read from the statement's text, without a walk over its nodes
+_PLAIN_USE = re.compile(
+    rb"use\s+\\?((?!(?i:function|const)\b)[A-Za-z_\x80-\xff][\w\x80-\xff]*"
+    rb"(?:\\[A-Za-z_\x80-\xff][\w\x80-\xff]*)*)\s*;"
+)
+
+
 def _use(stmt: Node) -> Iterator[Leaf]:
+    plain = _PLAIN_USE.fullmatch(stmt.text or b"")
+    if plain is not None:
+        yield Leaf(plain.group(1).decode("utf-8", "replace"), "use")
+        return
     default_kind = _use_kind(stmt, "use")
     group = stmt.child_by_field_name("body")
     if group is not None:

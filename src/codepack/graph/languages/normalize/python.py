@@ -7,6 +7,7 @@ relative ones (``.``, ``..pkg.mod``). ``from M import a, b`` yields one leaf wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -78,3 +79,21 @@ def _is_type_checking(node: Node) -> bool:
         attribute = node.child_by_field_name("attribute")
         return attribute is not None and attribute.text == b"TYPE_CHECKING"
     return False
+
+
+# A function or class at column 0 (or its decorator): the first statement of a module's body
+# in most files, after the imports.
+_DEFINITION = re.compile(r"^(?:(?:def|class|async[ \t]+def)\b|@)", re.MULTILINE)
+
+
+def head_end(text: str) -> int | None:
+    """Where the import-free rest of a Python file starts (its first top-level ``def``,
+    ``class`` or decorator), or None to read the whole file: no such line, or ``import``
+    anywhere after it (an import, lazy or conditional, or ``import_module``/``__import__``:
+    every import spelling holds the word; one in a docstring or comment costs a whole
+    read, never an import). The extractor checks that the head parses without errors,
+    which a cut inside a string would leave."""
+    first = _DEFINITION.search(text)
+    if first is None or text.find("import", first.start()) >= 0:
+        return None
+    return first.start()
