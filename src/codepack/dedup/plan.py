@@ -36,10 +36,11 @@ import numpy as np
 import xxhash
 
 from codepack.config import HygieneConfig
+from codepack.graph.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget, off_target
 from codepack.records import Drop, SkipReason
 
 if TYPE_CHECKING:
-    from codepack.records import RepoScan
+    from codepack.records import RepoScan, SourceFile
 
 #: Seed of the MinHash permutations (datasketch's default). Signatures made with different
 #: seeds cannot be compared, so it is fixed rather than configurable.
@@ -55,8 +56,8 @@ _U64 = np.uint64
 _NGRAM_BASE = _U64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the n-gram polynomial
 
 Key = tuple[str, str]  # (repo, path)
-# (-repo_n_files, repo, is_build_output, path): smaller is preferred
-Rank = tuple[int, str, bool, str]
+# (-repo_n_files, repo, (is_build_output, off_target), path): smaller is preferred
+Rank = tuple[int, str, tuple[bool, bool], str]
 
 # Folders where build tools write their output. Of two copies of a file in one repository
 # (``src/index.ts`` and its compiled twin ``dist/esm/index.js``), the source is the one worth
@@ -219,6 +220,9 @@ class DedupRecord:
     signature: bytes | None  # packed little-endian uint32 MinHash, None for tiny files
     repo_n_files: int
     n_bytes: int
+    # the target's build leaves the file out (a Go file for another platform): of two copies,
+    # the one the import graph runs through is kept
+    off_target: bool = False
 
 
 @dataclass(slots=True)
@@ -240,6 +244,7 @@ def dedup_record(
     *,
     n_bytes: int | None = None,
     known_hash: str = "",
+    off_target: bool = False,
 ) -> DedupRecord | None:
     """The record the scan stage emits for one kept file, or None for a file exempt from
     deduplication: fewer than ``dedup_min_tokens`` code tokens (package markers and one-line
@@ -247,7 +252,8 @@ def dedup_record(
 
     The one builder of file records: production (``dedup_records``) and the tests use it.
     ``n_bytes`` is the file's size as read (default: the UTF-8 size of ``text``);
-    ``known_hash`` a ``content_hash`` the scan already computed.
+    ``known_hash`` a ``content_hash`` the scan already computed; ``off_target`` that the
+    build target leaves the file out (see :func:`file_off_target`).
     """
     if not has_code_tokens(text, config.dedup_min_tokens):
         return None
@@ -258,16 +264,34 @@ def dedup_record(
         signature=file_signature(text, config),
         repo_n_files=repo_n_files,
         n_bytes=len(text.encode("utf-8", "surrogatepass")) if n_bytes is None else n_bytes,
+        off_target=off_target,
     )
 
 
-def dedup_records(scan: RepoScan, config: HygieneConfig) -> list[DedupRecord]:
+def dedup_records(
+    scan: RepoScan, config: HygieneConfig, go_target: str = DEFAULT_GO_TARGET
+) -> list[DedupRecord]:
     """The small per-file records (no text) the global stage needs from one scanned
-    repository; files exempt from deduplication get none."""
+    repository; files exempt from deduplication get none. ``go_target`` is the run's
+    ``--go-target``: which Go files build (see :func:`file_off_target`)."""
     n_files = len(scan.files)
+    target = GoTarget.parse(go_target)
     records = (dedup_record(scan.name, f.path, f.text, n_files, config, n_bytes=f.n_bytes,
-                            known_hash=f.content_hash) for f in scan.files)
+                            known_hash=f.content_hash, off_target=file_off_target(f, target))
+               for f in scan.files)
     return [record for record in records if record is not None]
+
+
+def file_off_target(file: SourceFile, target: GoTarget) -> bool:
+    """Whether the build for ``target`` leaves ``file`` out: a Go file whose name suffix,
+    build constraints or cgo use exclude it (``stat_darwin.go`` for linux/amd64). Such
+    platform variants are often near duplicates of each other; the one that builds is the
+    one the import graph connects, so it is the copy to keep. Other languages have no such
+    rule and are never off target."""
+    if file.language != "go":
+        return False
+    imports_cgo = any(ref.spec == "C" for ref in file.imports)
+    return off_target(file.path, file.declarations, imports_cgo, target)
 
 
 def repo_dedup_record(scan: RepoScan, config: HygieneConfig) -> RepoDedupRecord:
@@ -468,10 +492,10 @@ def near_duplicates(
 # plans
 
 
-def _rank(repo: str, path: str, repo_n_files: int) -> Rank:
+def _rank(repo: str, path: str, repo_n_files: int, off_target: bool = False) -> Rank:
     """Which copy survives: the larger repository's, then a source over a build output, then
-    the first path."""
-    return (-repo_n_files, repo, is_build_output(path), path)
+    a file the build target compiles over one it leaves out, then the first path."""
+    return (-repo_n_files, repo, (is_build_output(path), off_target), path)
 
 
 def is_build_output(path: str) -> bool:
@@ -544,7 +568,8 @@ def plan_dedup(
     distributed executor passes its own).
     """
     items = sorted(
-        ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
+        ((_rank(r.repo, r.path, r.repo_n_files, r.off_target), r.content_hash, r.signature)
+         for r in records),
         key=lambda item: item[:2],
     )
     plan = _plan(items, config, near)
@@ -578,7 +603,7 @@ def iter_band_keys(
     for record in records:
         signature = _parse_signature(record.signature, config.dedup_num_perm)
         if signature is not None:
-            rank = _rank(record.repo, record.path, record.repo_n_files)
+            rank = _rank(record.repo, record.path, record.repo_n_files, record.off_target)
             for key in band_keys(signature, bands, rows):
                 yield key, rank
 
@@ -598,6 +623,7 @@ __all__ = [
     "dedup_record",
     "dedup_records",
     "estimated_jaccard",
+    "file_off_target",
     "file_signature",
     "is_build_output",
     "iter_band_keys",
