@@ -167,6 +167,10 @@ class HygieneConfig:
     # files with fewer code tokens are exempt: package markers and one-line re-export stubs
     # are structure, not content, and dropping them breaks their repository's imports
     dedup_min_tokens: int = 10
+    # also drop near-identical files inside one repository (per-platform variants, a package
+    # generated from another); off: only copies across repositories and build outputs go,
+    # since a repository's own variants are files its imports name (dedup.plan.may_drop_for)
+    dedup_within_repo: bool = False
     decontaminate: tuple[str, ...] = ()  # files (JSONL/Parquet) and/or "humaneval"
     decontaminate_column: str | None = None  # column of strings in those files
     decontam_ngram: int = 10
@@ -184,9 +188,10 @@ class HygieneConfig:
         _one_of("secrets", self.secrets, ("redact", "drop", "off"))
         if self.dedup == "off":
             _unused(self, ("dedup_threshold", "dedup_num_perm", "dedup_ngram",
-                           "dedup_min_tokens"), "dedup is off", "--dedup off")
+                           "dedup_min_tokens", "dedup_within_repo"), "dedup is off", "--dedup off")
         elif self.dedup == "repo":  # whole repositories are compared: no file is exempt
-            _unused(self, ("dedup_min_tokens",), "dedup repo compares whole repositories",
+            _unused(self, ("dedup_min_tokens", "dedup_within_repo"),
+                    "dedup repo compares whole repositories",
                     "--dedup repo compares whole repositories")
         if not self.decontaminate:
             _unused(self, ("decontaminate_column", "decontam_ngram"),
@@ -203,7 +208,8 @@ class HygieneConfig:
         """
         defaults = HygieneConfig()
         return replace(self, dedup="off", **{name: getattr(defaults, name) for name in (
-            "dedup_threshold", "dedup_num_perm", "dedup_ngram", "dedup_min_tokens")})
+            "dedup_threshold", "dedup_num_perm", "dedup_ngram", "dedup_min_tokens",
+            "dedup_within_repo")})
 
 
 @dataclass(frozen=True)

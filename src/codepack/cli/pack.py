@@ -146,6 +146,10 @@ def pack_command(
     dedup_min_tokens: int = typer.Option(
         10, "--dedup-min-tokens",
         help="Files with fewer code tokens are never dropped as duplicates."),
+    dedup_within_repo: bool = typer.Option(
+        False, "--dedup-within-repo",
+        help="Also drop near-identical files inside one repository (default: only copies "
+        "across repositories and build outputs)."),
     decontaminate: list[str] = typer.Option(
         [], "--decontaminate",
         help="Evaluation set to decontaminate against: 'humaneval' or a JSONL/Parquet file "
@@ -210,6 +214,7 @@ def pack_command(
             hygiene=HygieneConfig(
                 dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
                 dedup_ngram=dedup_ngram, dedup_min_tokens=dedup_min_tokens,
+                dedup_within_repo=dedup_within_repo,
                 decontaminate=tuple(decontaminate),
                 decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
                 secrets=secrets,

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import xxhash
@@ -56,6 +56,7 @@ _U64 = np.uint64
 _NGRAM_BASE = _U64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier for the n-gram polynomial
 
 Key = tuple[str, str]  # (repo, path)
+R = TypeVar("R")  # a rank, or a stand-in that orders the same way (an int in a Ray task)
 # (-repo_n_files, repo, (is_build_output, off_target), path): smaller is preferred
 Rank = tuple[int, str, tuple[bool, bool], str]
 
@@ -427,20 +428,27 @@ def join_clusters(edges: Iterable[tuple[Rank, Rank]]) -> list[list[Rank]]:
 
 
 def resolve_cluster(
-    members: Iterable[tuple[Rank, np.ndarray]], threshold: float
-) -> dict[Rank, Rank]:
+    members: Iterable[tuple[R, np.ndarray]],
+    threshold: float,
+    may_drop: Callable[[R, R], bool] | None = None,
+) -> dict[R, R]:
     """Which members of one cluster are dropped, and for which survivor.
 
     Greedy in preference order: a member similar (>= threshold) to an already kept member is
     dropped for the most similar one (ties: the preferred one); otherwise it is kept. Every
     drop is thus verified directly against its survivor, which stops transitive chains.
+    ``may_drop(member, survivor)`` (default: always) says which kept members a member may be
+    dropped for at all (:func:`may_drop_for` keeps a repository's own variants).
     """
-    kept_ranks: list[Rank] = []
+    kept_ranks: list[R] = []
     kept_sigs: list[np.ndarray] = []
-    dropped: dict[Rank, Rank] = {}
+    dropped: dict[R, R] = {}
     for rank, signature in sorted(members, key=lambda item: item[0]):
         if kept_sigs:
             similarity = (np.vstack(kept_sigs) == signature).mean(axis=1)
+            if may_drop is not None:
+                allowed = np.array([may_drop(rank, kept) for kept in kept_ranks])
+                similarity = np.where(allowed, similarity, -1.0)
             best = int(np.argmax(similarity))  # first maximum = preferred survivor on ties
             if similarity[best] >= threshold:
                 dropped[rank] = kept_ranks[best]
@@ -448,6 +456,21 @@ def resolve_cluster(
         kept_ranks.append(rank)
         kept_sigs.append(signature)
     return dropped
+
+
+def may_drop_for(dropped: Rank, survivor: Rank) -> bool:
+    """Whether a file may be dropped as a copy of ``survivor`` when copies inside one
+    repository are kept (the default, ``dedup_within_repo`` off): only for a file of another
+    repository, or when the file is a build output (``dist/index.js`` of ``src/index.ts``).
+
+    Inside one repository near-identical files are part of its structure: per-platform
+    variants (``stat_linux.go``, ``stat_darwin.go``), a package generated from another
+    (``go/types`` from ``types2``), sibling classes under one long license header. Each is a
+    file other files import; dropping one cuts the repository's import graph, the reason
+    DeepSeek-Coder deduplicates whole repositories. Copies across repositories (forks,
+    vendored libraries, copied files) are where a corpus repeats itself, and they go.
+    """
+    return dropped[1] != survivor[1] or dropped[2][0]
 
 
 def _buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
@@ -462,9 +485,15 @@ def _buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def near_duplicates(
-    signatures: Mapping[Rank, np.ndarray], threshold: float, num_perm: int
+    signatures: Mapping[Rank, np.ndarray],
+    threshold: float,
+    num_perm: int,
+    *,
+    within_repo: bool = False,
 ) -> dict[Rank, Rank]:
     """All near-duplicate drops among ``signatures``: dropped rank -> survivor rank.
+
+    ``within_repo`` drops copies inside one repository too (else see :func:`may_drop_for`).
 
     Bands are bucketed one at a time with a sort over the band's key column, so memory is
     the stacked signatures plus one key column, never a dict of every band key.
@@ -484,7 +513,7 @@ def near_duplicates(
     position = {rank: i for i, rank in enumerate(ranks)}
     for cluster in join_clusters(sorted(edges)):
         members = ((rank, matrix[position[rank]]) for rank in cluster)
-        dropped.update(resolve_cluster(members, threshold))
+        dropped.update(resolve_cluster(members, threshold, None if within_repo else may_drop_for))
     return dropped
 
 
@@ -534,11 +563,17 @@ def _plan(
         by_hash[exact_key or f"\0{rank}"].append(rank)
     plan: dict[Rank, tuple[str, Rank]] = {}
     survivors: list[Rank] = []
+    within_repo = config.dedup_within_repo
     for group in by_hash.values():
         group.sort()
-        survivors.append(group[0])
-        for rank in group[1:]:
-            plan[rank] = (SkipReason.DUPLICATE.value, group[0])
+        kept: list[Rank] = []
+        for rank in group:
+            survivor = next((k for k in kept if within_repo or may_drop_for(rank, k)), None)
+            if survivor is None:
+                kept.append(rank)
+            else:
+                plan[rank] = (SkipReason.DUPLICATE.value, survivor)
+        survivors.extend(kept)
     if config.dedup_threshold >= 1.0:
         return plan
     signatures = {}
@@ -547,7 +582,8 @@ def _plan(
         if signature is not None:
             signatures[rank] = signature
     search = near or near_duplicates
-    found = search(signatures, config.dedup_threshold, config.dedup_num_perm)
+    found = search(signatures, config.dedup_threshold, config.dedup_num_perm,
+                   within_repo=within_repo)
     for rank, survivor in found.items():
         plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
     for rank, (reason, survivor) in list(plan.items()):
@@ -629,6 +665,7 @@ __all__ = [
     "iter_band_keys",
     "join_clusters",
     "lsh_params",
+    "may_drop_for",
     "merge_signatures",
     "minhash_from_hashes",
     "minhash_signature",
@@ -648,9 +685,12 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # seam for distributed executors
 
-#: What :func:`near_duplicates` computes, as a type: (signatures by rank, threshold,
-#: num_perm) -> dropped rank -> survivor rank.
-NearDuplicatesFn = Callable[[Mapping[Rank, np.ndarray], float, int], dict[Rank, Rank]]
+class NearDuplicatesFn(Protocol):
+    """What :func:`near_duplicates` computes, as a type: (signatures by rank, threshold,
+    num_perm, within_repo) -> dropped rank -> survivor rank."""
+
+    def __call__(self, signatures: Mapping[Rank, np.ndarray], threshold: float,
+                 num_perm: int, *, within_repo: bool = False) -> dict[Rank, Rank]: ...
 
 
 def plan_dedup_with(
