@@ -459,9 +459,10 @@ def resolve_cluster(
 
 
 def may_drop_for(dropped: Rank, survivor: Rank) -> bool:
-    """Whether a file may be dropped as a copy of ``survivor`` when copies inside one
-    repository are kept (the default, ``dedup_within_repo`` off): only for a file of another
-    repository, or when the file is a build output (``dist/index.js`` of ``src/index.ts``).
+    """Whether a file may be dropped as a *near* duplicate of ``survivor`` when such copies
+    inside one repository are kept (the default, ``dedup_within_repo`` off): only for a file
+    of another repository, or when the file is a build output (``dist/index.js`` of
+    ``src/index.ts``). Exact copies go in any case: a second identical file adds nothing.
 
     Inside one repository near-identical files are part of its structure: per-platform
     variants (``stat_linux.go``, ``stat_darwin.go``), a package generated from another
@@ -563,17 +564,11 @@ def _plan(
         by_hash[exact_key or f"\0{rank}"].append(rank)
     plan: dict[Rank, tuple[str, Rank]] = {}
     survivors: list[Rank] = []
-    within_repo = config.dedup_within_repo
-    for group in by_hash.values():
+    for group in by_hash.values():  # an exact copy adds nothing, in any repository
         group.sort()
-        kept: list[Rank] = []
-        for rank in group:
-            survivor = next((k for k in kept if within_repo or may_drop_for(rank, k)), None)
-            if survivor is None:
-                kept.append(rank)
-            else:
-                plan[rank] = (SkipReason.DUPLICATE.value, survivor)
-        survivors.extend(kept)
+        survivors.append(group[0])
+        for rank in group[1:]:
+            plan[rank] = (SkipReason.DUPLICATE.value, group[0])
     if config.dedup_threshold >= 1.0:
         return plan
     signatures = {}
@@ -583,7 +578,7 @@ def _plan(
             signatures[rank] = signature
     search = near or near_duplicates
     found = search(signatures, config.dedup_threshold, config.dedup_num_perm,
-                   within_repo=within_repo)
+                   within_repo=config.dedup_within_repo)
     for rank, survivor in found.items():
         plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
     for rank, (reason, survivor) in list(plan.items()):
