@@ -122,10 +122,15 @@ class ScanConfig:
     # go1.N,tag...]; see codepack.graph.resolvers.go_build
     go_target: str = DEFAULT_GO_TARGET
     vendored_dirs: tuple[str, ...] = VENDORED_DIRS
+    # generated files (a generator's header marker, ``_pb2.py``, ``.pb.go``...): "imported"
+    # packs those the repository's other code imports (directly or through other generated
+    # files) and skips the rest, "keep" packs all, "skip" none (StarCoder2's filter)
+    generated: str = "imported"
 
     def __post_init__(self) -> None:
         _at_least("max_file_bytes", self.max_file_bytes, 1)
         _at_least("import_lines", self.import_lines, 0)
+        _one_of("generated", self.generated, ("imported", "keep", "skip"))
         if self.languages and "go" not in self.languages:
             _unused(self, ("go_target",), "go is not among languages",
                     "--lang leaves out go")

@@ -99,6 +99,9 @@ def pack_command(
     go_target: str = typer.Option(
         DEFAULT_GO_TARGET, "--go-target", help="Which Go files build, so are package-import "
         "targets: GOOS/GOARCH[,nocgo][,go1.N][,tag...]."),
+    generated: str = typer.Option(
+        "imported", "--generated", help="Generated files: imported (pack those the "
+        "repository's code imports), keep (pack all) or skip (pack none)."),
     # quality
     no_quality: bool = typer.Option(
         False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter "
@@ -204,7 +207,7 @@ def pack_command(
             scan=ScanConfig(
                 include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
                 max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
-                import_lines=import_lines, go_target=go_target,
+                import_lines=import_lines, go_target=go_target, generated=generated,
             ),
             quality=QualityConfig(
                 enabled=not no_quality, max_line_length=max_line_length,
