@@ -22,9 +22,10 @@ from codepack.dedup.plan import (
     plan_dedup,
     plan_repo_dedup,
 )
-from codepack.records import RepoScan, SourceFile
+from codepack.records import ImportRef, RepoScan, SourceFile
 
 CONFIG = HygieneConfig()
+WITHIN_REPO = HygieneConfig(dedup_within_repo=True)  # copies inside a repository go too
 
 
 def program(seed: int, n_functions: int = 40) -> str:
@@ -224,9 +225,10 @@ def test_ties_are_broken_by_repo_then_path() -> None:
         record("a", "z.py", text, 5),
         record("a", "y.py", text, 5),
     ]
-    plan = plan_dedup(records, CONFIG)
+    plan = plan_dedup(records, WITHIN_REPO)
     assert sorted(plan) == [("a", "z.py"), ("b", "a.py")]
     assert {d.detail for d in plan.values()} == {"a/y.py"}
+    assert plan_dedup(records, CONFIG) == plan  # exact copies go inside a repository too
 
 
 def test_near_duplicates_are_dropped_and_unrelated_files_kept() -> None:
@@ -364,8 +366,80 @@ def test_a_source_survives_its_build_output_copy() -> None:
     """``dist/`` sorts before ``src/``, yet the compiled copy is the one dropped."""
     text = program(11)
     records = [record("r", "dist/esm/index.js", text), record("r", "src/index.ts", text),
-               record("r", "lib/util.js", program(12)), record("r", "zz/util.js", program(12))]
-    plan = dedup.plan_dedup(records, CONFIG)
+               record("r", "lib/util.js", program(12)),
+               record("r", "zz/util.js", mutate(program(12), 0.05, 1))]
+    plan = dedup.plan_dedup(records, WITHIN_REPO)
     assert set(plan) == {("r", "dist/esm/index.js"), ("r", "zz/util.js")}
     assert plan[("r", "dist/esm/index.js")].detail == "r/src/index.ts"
+    # by default the build output still goes, the repository's two near-identical util.js stay
+    assert set(dedup.plan_dedup(records, CONFIG)) == {("r", "dist/esm/index.js")}
     assert dedup.is_build_output("pkg/build/x.py") and not dedup.is_build_output("build.py")
+
+
+def _go_variants() -> list[tuple[str, str]]:
+    """Two Go files in two platform variants each of identical content: one by file-name
+    suffix, one by build constraint."""
+    stat, total = (program(seed).replace("def ", "func ") for seed in (21, 22))
+    return [
+        ("os/stat_darwin.go", f"package os\n\n{stat}"),
+        ("os/stat_linux.go", f"package os\n\n{stat}"),
+        ("os/sum_asm.go", f"//go:build arm64 || s390x\n\npackage os\n\n{total}"),
+        ("os/sum_noasm.go", f"//go:build !arm64 && !s390x\n\npackage os\n\n{total}"),
+    ]
+
+
+@pytest.mark.parametrize(("target", "survivors"), [
+    ("linux/amd64", {"os/stat_linux.go", "os/sum_noasm.go"}),
+    ("darwin/arm64", {"os/stat_darwin.go", "os/sum_asm.go"}),
+])
+def test_with_dedup_within_repo_of_platform_variants_the_one_the_target_builds_survives(
+    target: str, survivors: set[str]
+) -> None:
+    """Alphabetically ``stat_darwin.go`` and ``sum_asm.go`` come first, yet for linux/amd64
+    the variants that build are kept: they are the files the import graph runs through."""
+    from codepack.api import scan_files
+    from codepack.config import PackConfig, ScanConfig
+
+    config = PackConfig(scan=ScanConfig(go_target=target))
+    scan = scan_files("r", _go_variants(), config)
+    records = dedup.dedup_records(scan, WITHIN_REPO, target)
+    plan = dedup.plan_dedup(records, WITHIN_REPO)
+    kept = {r.path for r in records} - {path for _, path in plan}
+    assert kept == survivors
+    assert {d.detail for d in plan.values()} == {f"r/{path}" for path in survivors}
+
+
+def test_test_files_and_other_languages_are_judged_by_the_same_rule() -> None:
+    from codepack.graph.resolvers.go_build import GoTarget
+
+    linux = GoTarget.parse("linux/amd64")
+    go = SourceFile("x_windows_test.go", "go", "package x\n", 10)
+    assert dedup.file_off_target(go, linux)
+    assert not dedup.file_off_target(SourceFile("x_linux_test.go", "go", "", 0), linux)
+    assert not dedup.file_off_target(SourceFile("x_windows.py", "python", "", 0), linux)
+    cgo = SourceFile("c.go", "go", "", 0, imports=(ImportRef("C", 3),))
+    assert not dedup.file_off_target(cgo, linux)
+    assert dedup.file_off_target(cgo, GoTarget.parse("linux/amd64,nocgo"))
+
+
+def test_near_copies_inside_a_repository_stay_across_repositories_go() -> None:
+    """The default: ``a/x.py`` and ``a/y.py`` (one repository's near-identical pair) are both
+    kept, while ``b``'s copy of them goes, for the nearest kept file of ``a``; a near copy
+    that is a build output goes even inside its repository."""
+    base = program(31)
+    records = [record("a", "x.py", base, 9), record("a", "y.py", mutate(base, 0.05, 1), 9),
+               record("a", "dist/x.js", mutate(base, 0.05, 2), 9),
+               record("b", "copy.py", mutate(base, 0.05, 3), 2)]
+    plan = dedup.plan_dedup(records, CONFIG)
+    assert set(plan) == {("a", "dist/x.js"), ("b", "copy.py")}
+    assert {d.reason for d in plan.values()} == {"near_duplicate"}
+    assert plan[("b", "copy.py")].detail in {"a/x.py", "a/y.py"}
+    within = dedup.plan_dedup(records, WITHIN_REPO)
+    assert set(within) == {("a", "dist/x.js"), ("a", "y.py"), ("b", "copy.py")}
+
+
+def test_may_drop_for_reads_repository_and_build_output_from_the_rank() -> None:
+    source = (False, False)
+    assert not dedup.may_drop_for((-2, "a", source, "y.py"), (-2, "a", source, "x.py"))
+    assert dedup.may_drop_for((-2, "a", (True, False), "dist/y.js"), (-2, "a", source, "x"))
+    assert dedup.may_drop_for((-1, "b", source, "x.py"), (-2, "a", source, "x.py"))

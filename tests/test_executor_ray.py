@@ -177,7 +177,8 @@ def _planted_signatures(seed: int, n: int, num_perm: int) -> dict[dedup.Rank, np
     rng = np.random.default_rng(seed)
     signatures: dict[dedup.Rank, np.ndarray] = {}
     for i in range(n):
-        rank = (-int(rng.integers(1, 5)), f"r{i % 4}", f"f{i}")
+        build_output = bool(rng.random() < 0.2)  # some are dist/ copies
+        rank = (-int(rng.integers(1, 5)), f"r{i % 4}", (build_output, False), f"f{i}")
         if signatures and rng.random() < 0.5:
             source = list(signatures.values())[int(rng.integers(len(signatures)))].copy()
             changed = rng.choice(num_perm, int(rng.integers(0, num_perm // 2)), replace=False)
@@ -192,14 +193,17 @@ def _planted_signatures(seed: int, n: int, num_perm: int) -> dict[dedup.Rank, np
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**16), n=st.integers(0, 70), chunk_rows=st.integers(1, 40),
-       reducers=st.integers(1, 5))
+       reducers=st.integers(1, 5), within_repo=st.booleans())
 def test_distributed_search_equals_local_for_any_chunking(
-    executor: RayExecutor, seed: int, n: int, chunk_rows: int, reducers: int
+    executor: RayExecutor, seed: int, n: int, chunk_rows: int, reducers: int,
+    within_repo: bool,
 ) -> None:
+    """Same survivors either way, with copies inside a repository kept (the default) or
+    dropped too (``--dedup-within-repo``)."""
     signatures = _planted_signatures(seed, n, 64)
-    expected = dedup.near_duplicates(signatures, 0.7, 64)
-    found = distributed_near_duplicates(signatures, 0.7, 64, cpus=CPUS,
-                                        chunk_rows=chunk_rows, reducers=reducers)
+    expected = dedup.near_duplicates(signatures, 0.7, 64, within_repo=within_repo)
+    found = distributed_near_duplicates(signatures, 0.7, 64, cpus=CPUS, chunk_rows=chunk_rows,
+                                        reducers=reducers, within_repo=within_repo)
     assert found == expected
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from codepack.api import deps, pack_repo_result
+from codepack.config import PackConfig, ScanConfig
 from codepack.graph.resolve import resolution_stats, resolve_repo, unpacked_files
 from codepack.records import ImportRef, SkippedFile, SkipReason
 from codepack.scan.steps import with_header
@@ -23,8 +24,12 @@ def _imports_of(report: dict, path: str) -> list[dict]:
     return entry["imports"]
 
 
+# the scan skips generated files itself (by default they are packed when imported)
+SKIP_GENERATED = PackConfig(scan=ScanConfig(generated="skip"))
+
+
 def test_deps_reports_edges_into_generated_files_with_their_skip_reason() -> None:
-    report = deps(GO_GENERATED)
+    report = deps(GO_GENERATED, SKIP_GENERATED)
     (unix,) = [i for i in _imports_of(report, "cmd/probe/main.go") if i["spec"].endswith("unix")]
     # the arm64 file fails on its name; zptrace_armnn_linux.go builds by name but its
     # //go:build line (read from the skipped file's header) rules it out
@@ -35,26 +40,50 @@ def test_deps_reports_edges_into_generated_files_with_their_skip_reason() -> Non
     assert unix["rule"] == "go:module-path"
     assert report["summary"]["edges"] == 1
     assert report["summary"]["edges_with_skipped"] == 2
+    # by default the generated files the package builds from are packed, edges like any
+    by_default = deps(GO_GENERATED)
+    (unix,) = [i for i in _imports_of(by_default, "cmd/probe/main.go")
+               if i["spec"].endswith("unix")]
+    assert unix["skipped"] == {} and len(unix["resolved"]) == 3
+    assert by_default["summary"]["edges_with_skipped"] == 0
+
+
+def _go_generated_files() -> list[tuple[str, bytes]]:
+    return [(p.relative_to(GO_GENERATED).as_posix(), p.read_bytes())
+            for p in sorted(GO_GENERATED.rglob("*")) if p.is_file()]
 
 
 def test_the_order_holds_only_packed_files() -> None:
-    files = [(p.relative_to(GO_GENERATED).as_posix(), p.read_bytes())
-             for p in sorted(GO_GENERATED.rglob("*")) if p.is_file()]
-    result = pack_repo_result("go-generated", files)
+    result = pack_repo_result("go-generated", _go_generated_files(), SKIP_GENERATED)
     packed = {piece.path for e in result.examples for piece in e.pieces}
     assert packed == {"cmd/probe/main.go", "unix/syscall.go"}
     assert result.stats["imports_unresolved"] == 1  # "fmt"
     assert result.stats["imports_resolved"] == 1
 
 
-def test_deps_text_view_names_the_skip_reason() -> None:
+def test_imported_generated_files_are_packed_before_their_importer() -> None:
+    """The two generated files that build for linux/amd64 are package files of ``unix``,
+    which main.go imports; the arm variants build for no import and stay skipped."""
+    result = pack_repo_result("go-generated", _go_generated_files())
+    order = [piece.path for e in result.examples for piece in e.pieces if piece.part == 0]
+    assert set(order) == {"cmd/probe/main.go", "unix/syscall.go",
+                          "unix/zerrors_linux_amd64.go", "unix/zptrace_x86_linux.go"}
+    assert order[-1] == "cmd/probe/main.go"
+    assert {d.path for d in result.audit if d.reason == "generated"} == {
+        "unix/zerrors_linux_arm64.go", "unix/zptrace_armnn_linux.go"}
+
+
+def test_deps_text_view_names_the_skip_reason(tmp_path: Path) -> None:
     from codepack.cli import app
 
-    result = CliRunner().invoke(app, ["deps", str(GO_GENERATED)], env={"COLUMNS": "240"})
+    (tmp_path / "a.py").write_text("import b\nimport c\n")
+    (tmp_path / "b.py").write_text("x = '" + "a" * 1200 + "'\n")  # minified: a long line
+    (tmp_path / "c.py").write_text("def c():\n    return 1\n")
+    result = CliRunner().invoke(app, ["deps", str(tmp_path)], env={"COLUMNS": "240"})
     assert result.exit_code == 0, result.output
-    assert "(skipped: generated)" in result.output
+    assert "(skipped: minified)" in result.output
     summary = " ".join(result.output.split())
-    assert "1 edges between packed files, 2 with a file not packed" in summary
+    assert "1 edges between packed files, 1 with a file not packed" in summary
 
 
 def test_edges_to_unpacked_files_never_reach_the_order_edges() -> None:

@@ -67,7 +67,8 @@ def in_repo_drops(scan: RepoScan, config: PackConfig) -> dict[str, Drop]:
     """
     if config.hygiene.dedup != "file":
         return {}
-    plan = dedup.plan_dedup(dedup.dedup_records(scan, config.hygiene), config.hygiene)
+    records = dedup.dedup_records(scan, config.hygiene, config.scan.go_target)
+    plan = dedup.plan_dedup(records, config.hygiene)
     return {path: drop for (_, path), drop in plan.items()}
 
 

@@ -122,10 +122,15 @@ class ScanConfig:
     # go1.N,tag...]; see codepack.graph.resolvers.go_build
     go_target: str = DEFAULT_GO_TARGET
     vendored_dirs: tuple[str, ...] = VENDORED_DIRS
+    # generated files (a generator's header marker, ``_pb2.py``, ``.pb.go``...): "imported"
+    # packs those the repository's other code imports (directly or through other generated
+    # files) and skips the rest, "keep" packs all, "skip" none (StarCoder2's filter)
+    generated: str = "imported"
 
     def __post_init__(self) -> None:
         _at_least("max_file_bytes", self.max_file_bytes, 1)
         _at_least("import_lines", self.import_lines, 0)
+        _one_of("generated", self.generated, ("imported", "keep", "skip"))
         if self.languages and "go" not in self.languages:
             _unused(self, ("go_target",), "go is not among languages",
                     "--lang leaves out go")
@@ -167,6 +172,10 @@ class HygieneConfig:
     # files with fewer code tokens are exempt: package markers and one-line re-export stubs
     # are structure, not content, and dropping them breaks their repository's imports
     dedup_min_tokens: int = 10
+    # also drop near-identical files inside one repository (per-platform variants, a package
+    # generated from another); off: only copies across repositories and build outputs go,
+    # since a repository's own variants are files its imports name (dedup.plan.may_drop_for)
+    dedup_within_repo: bool = False
     decontaminate: tuple[str, ...] = ()  # files (JSONL/Parquet) and/or "humaneval"
     decontaminate_column: str | None = None  # column of strings in those files
     decontam_ngram: int = 10
@@ -184,9 +193,10 @@ class HygieneConfig:
         _one_of("secrets", self.secrets, ("redact", "drop", "off"))
         if self.dedup == "off":
             _unused(self, ("dedup_threshold", "dedup_num_perm", "dedup_ngram",
-                           "dedup_min_tokens"), "dedup is off", "--dedup off")
+                           "dedup_min_tokens", "dedup_within_repo"), "dedup is off", "--dedup off")
         elif self.dedup == "repo":  # whole repositories are compared: no file is exempt
-            _unused(self, ("dedup_min_tokens",), "dedup repo compares whole repositories",
+            _unused(self, ("dedup_min_tokens", "dedup_within_repo"),
+                    "dedup repo compares whole repositories",
                     "--dedup repo compares whole repositories")
         if not self.decontaminate:
             _unused(self, ("decontaminate_column", "decontam_ngram"),
@@ -203,7 +213,8 @@ class HygieneConfig:
         """
         defaults = HygieneConfig()
         return replace(self, dedup="off", **{name: getattr(defaults, name) for name in (
-            "dedup_threshold", "dedup_num_perm", "dedup_ngram", "dedup_min_tokens")})
+            "dedup_threshold", "dedup_num_perm", "dedup_ngram", "dedup_min_tokens",
+            "dedup_within_repo")})
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def explain_repo(
 
     drops = drops or {}
     kept = [f for f in scan.files if f.path not in drops]
-    _, result = place_files(scan, config, kept)
+    _, result, left_out = place_files(scan, config, kept)
     languages = {f.path: f.language for f in kept}
     if graph_out is not None:
         write_graph(annotated_graph(result, languages), graph_out)
@@ -140,6 +140,11 @@ def explain_repo(
         {"path": path, "stage": drop.stage, "reason": drop.reason, "detail": drop.detail}
         for path, drop in sorted(drops.items())
     ]
+    report["dropped"] += [  # generated files no code of the repository imports
+        {"path": s.path, "stage": "scan", "reason": s.reason.value, "detail": s.detail}
+        for s in left_out
+    ]
+    report["dropped"].sort(key=lambda row: row["path"])
     return report
 
 

@@ -86,6 +86,9 @@ class SourceFile:
     # package / namespace names the file declares (Java, Kotlin, Scala, C#, PHP, Go): the
     # resolver maps namespace imports through them
     declarations: tuple[str, ...] = ()
+    # why the file counts as generated ("header says ..."), "" when it does not: with
+    # ``--generated imported`` it is packed only if the repository's code imports it
+    generated: str = ""
 
 
 @dataclass(frozen=True, slots=True)

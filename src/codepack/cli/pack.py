@@ -99,6 +99,9 @@ def pack_command(
     go_target: str = typer.Option(
         DEFAULT_GO_TARGET, "--go-target", help="Which Go files build, so are package-import "
         "targets: GOOS/GOARCH[,nocgo][,go1.N][,tag...]."),
+    generated: str = typer.Option(
+        "imported", "--generated", help="Generated files: imported (pack those the "
+        "repository's code imports), keep (pack all) or skip (pack none)."),
     # quality
     no_quality: bool = typer.Option(
         False, "--no-quality", help="Turn off the alphanumeric-fraction quality filter "
@@ -146,6 +149,10 @@ def pack_command(
     dedup_min_tokens: int = typer.Option(
         10, "--dedup-min-tokens",
         help="Files with fewer code tokens are never dropped as duplicates."),
+    dedup_within_repo: bool = typer.Option(
+        False, "--dedup-within-repo",
+        help="Also drop near-identical files inside one repository (default: only copies "
+        "across repositories and build outputs)."),
     decontaminate: list[str] = typer.Option(
         [], "--decontaminate",
         help="Evaluation set to decontaminate against: 'humaneval' or a JSONL/Parquet file "
@@ -200,7 +207,7 @@ def pack_command(
             scan=ScanConfig(
                 include=tuple(include), exclude=tuple(exclude), languages=tuple(lang),
                 max_file_bytes=max_file_bytes, respect_gitignore=not no_gitignore,
-                import_lines=import_lines, go_target=go_target,
+                import_lines=import_lines, go_target=go_target, generated=generated,
             ),
             quality=QualityConfig(
                 enabled=not no_quality, max_line_length=max_line_length,
@@ -210,6 +217,7 @@ def pack_command(
             hygiene=HygieneConfig(
                 dedup=dedup, dedup_threshold=dedup_threshold, dedup_num_perm=dedup_num_perm,
                 dedup_ngram=dedup_ngram, dedup_min_tokens=dedup_min_tokens,
+                dedup_within_repo=dedup_within_repo,
                 decontaminate=tuple(decontaminate),
                 decontaminate_column=decontaminate_column, decontam_ngram=decontam_ngram,
                 secrets=secrets,

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import xxhash
@@ -47,16 +47,18 @@ from codepack.dedup.minhash import (
     shingle_hashes,
     sign_texts,
 )
+from codepack.graph.resolvers.go_build import DEFAULT_GO_TARGET, GoTarget, off_target
 from codepack.records import Drop, SkipReason
 
 if TYPE_CHECKING:
-    from codepack.records import RepoScan
+    from codepack.records import RepoScan, SourceFile
 
 _U64 = np.uint64
 
 Key = tuple[str, str]  # (repo, path)
-# (-repo_n_files, repo, is_build_output, path): smaller is preferred
-Rank = tuple[int, str, bool, str]
+R = TypeVar("R")  # a rank, or a stand-in that orders the same way (an int in a Ray task)
+# (-repo_n_files, repo, (is_build_output, off_target), path): smaller is preferred
+Rank = tuple[int, str, tuple[bool, bool], str]
 
 # Folders where build tools write their output. Of two copies of a file in one repository
 # (``src/index.ts`` and its compiled twin ``dist/esm/index.js``), the source is the one worth
@@ -135,6 +137,9 @@ class DedupRecord:
     signature: bytes | None  # packed little-endian uint32 MinHash, None for tiny files
     repo_n_files: int
     n_bytes: int
+    # the target's build leaves the file out (a Go file for another platform): of two copies,
+    # the one the import graph runs through is kept
+    off_target: bool = False
 
 
 @dataclass(slots=True)
@@ -156,6 +161,7 @@ def dedup_record(
     *,
     n_bytes: int | None = None,
     known_hash: str = "",
+    off_target: bool = False,
 ) -> DedupRecord | None:
     """The record the scan stage emits for one kept file, or None for a file exempt from
     deduplication: fewer than ``dedup_min_tokens`` code tokens (package markers and one-line
@@ -163,10 +169,12 @@ def dedup_record(
 
     The one builder of file records: production (``dedup_records``) and the tests use it.
     ``n_bytes`` is the file's size as read (default: the UTF-8 size of ``text``);
-    ``known_hash`` a ``content_hash`` the scan already computed.
+    ``known_hash`` a ``content_hash`` the scan already computed; ``off_target`` that the
+    build target leaves the file out (see :func:`file_off_target`).
     """
     signed = _sign(config, [text])[0]
-    return _file_record(repo, path, text, repo_n_files, config, signed, n_bytes, known_hash)
+    return _file_record(repo, path, text, repo_n_files, config, signed, n_bytes, known_hash,
+                        off_target)
 
 
 def _sign(config: HygieneConfig, texts: list[str]) -> list[tuple[int, np.ndarray | None]]:
@@ -185,6 +193,7 @@ def _file_record(
     signed: tuple[int, np.ndarray | None],
     n_bytes: int | None,
     known_hash: str,
+    off_target: bool = False,
 ) -> DedupRecord | None:
     """``dedup_record`` once the text is signed (so a whole repository is signed at once)."""
     n_tokens, signature = signed
@@ -197,18 +206,37 @@ def _file_record(
         signature=None if signature is None else signature.tobytes(),
         repo_n_files=repo_n_files,
         n_bytes=len(text.encode("utf-8", "surrogatepass")) if n_bytes is None else n_bytes,
+        off_target=off_target,
     )
 
 
-def dedup_records(scan: RepoScan, config: HygieneConfig) -> list[DedupRecord]:
+def dedup_records(
+    scan: RepoScan, config: HygieneConfig, go_target: str = DEFAULT_GO_TARGET
+) -> list[DedupRecord]:
     """The small per-file records (no text) the global stage needs from one scanned
     repository; files exempt from deduplication get none. The repository's files are signed
-    in batches (``sign_texts``), which is several times faster than one file at a time."""
+    in batches (``sign_texts``), which is several times faster than one file at a time.
+    ``go_target`` is the run's ``--go-target``: which Go files build (see
+    :func:`file_off_target`)."""
     n_files = len(scan.files)
+    target = GoTarget.parse(go_target)
     signed = _sign(config, [f.text for f in scan.files])
     records = (_file_record(scan.name, f.path, f.text, n_files, config, s, f.n_bytes,
-                            f.content_hash) for f, s in zip(scan.files, signed, strict=True))
+                            f.content_hash, file_off_target(f, target))
+               for f, s in zip(scan.files, signed, strict=True))
     return [record for record in records if record is not None]
+
+
+def file_off_target(file: SourceFile, target: GoTarget) -> bool:
+    """Whether the build for ``target`` leaves ``file`` out: a Go file whose name suffix,
+    build constraints or cgo use exclude it (``stat_darwin.go`` for linux/amd64). Such
+    platform variants are often near duplicates of each other; the one that builds is the
+    one the import graph connects, so it is the copy to keep. Other languages have no such
+    rule and are never off target."""
+    if file.language != "go":
+        return False
+    imports_cgo = any(ref.spec == "C" for ref in file.imports)
+    return off_target(file.path, file.declarations, imports_cgo, target)
 
 
 def repo_dedup_record(scan: RepoScan, config: HygieneConfig) -> RepoDedupRecord:
@@ -345,20 +373,27 @@ def join_clusters(edges: Iterable[tuple[Rank, Rank]]) -> list[list[Rank]]:
 
 
 def resolve_cluster(
-    members: Iterable[tuple[Rank, np.ndarray]], threshold: float
-) -> dict[Rank, Rank]:
+    members: Iterable[tuple[R, np.ndarray]],
+    threshold: float,
+    may_drop: Callable[[R, R], bool] | None = None,
+) -> dict[R, R]:
     """Which members of one cluster are dropped, and for which survivor.
 
     Greedy in preference order: a member similar (>= threshold) to an already kept member is
     dropped for the most similar one (ties: the preferred one); otherwise it is kept. Every
     drop is thus verified directly against its survivor, which stops transitive chains.
+    ``may_drop(member, survivor)`` (default: always) says which kept members a member may be
+    dropped for at all (:func:`may_drop_for` keeps a repository's own variants).
     """
-    kept_ranks: list[Rank] = []
+    kept_ranks: list[R] = []
     kept_sigs: list[np.ndarray] = []
-    dropped: dict[Rank, Rank] = {}
+    dropped: dict[R, R] = {}
     for rank, signature in sorted(members, key=lambda item: item[0]):
         if kept_sigs:
             similarity = (np.vstack(kept_sigs) == signature).mean(axis=1)
+            if may_drop is not None:
+                allowed = np.array([may_drop(rank, kept) for kept in kept_ranks])
+                similarity = np.where(allowed, similarity, -1.0)
             best = int(np.argmax(similarity))  # first maximum = preferred survivor on ties
             if similarity[best] >= threshold:
                 dropped[rank] = kept_ranks[best]
@@ -366,6 +401,22 @@ def resolve_cluster(
         kept_ranks.append(rank)
         kept_sigs.append(signature)
     return dropped
+
+
+def may_drop_for(dropped: Rank, survivor: Rank) -> bool:
+    """Whether a file may be dropped as a *near* duplicate of ``survivor`` when such copies
+    inside one repository are kept (the default, ``dedup_within_repo`` off): only for a file
+    of another repository, or when the file is a build output (``dist/index.js`` of
+    ``src/index.ts``). Exact copies go in any case: a second identical file adds nothing.
+
+    Inside one repository near-identical files are part of its structure: per-platform
+    variants (``stat_linux.go``, ``stat_darwin.go``), a package generated from another
+    (``go/types`` from ``types2``), sibling classes under one long license header. Each is a
+    file other files import; dropping one cuts the repository's import graph, the reason
+    DeepSeek-Coder deduplicates whole repositories. Copies across repositories (forks,
+    vendored libraries, copied files) are where a corpus repeats itself, and they go.
+    """
+    return dropped[1] != survivor[1] or dropped[2][0]
 
 
 def _buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
@@ -380,9 +431,15 @@ def _buckets(keys: np.ndarray) -> Iterator[np.ndarray]:
 
 
 def near_duplicates(
-    signatures: Mapping[Rank, np.ndarray], threshold: float, num_perm: int
+    signatures: Mapping[Rank, np.ndarray],
+    threshold: float,
+    num_perm: int,
+    *,
+    within_repo: bool = False,
 ) -> dict[Rank, Rank]:
     """All near-duplicate drops among ``signatures``: dropped rank -> survivor rank.
+
+    ``within_repo`` drops copies inside one repository too (else see :func:`may_drop_for`).
 
     Bands are bucketed one at a time with a sort over the band's key column, so memory is
     the stacked signatures plus one key column, never a dict of every band key.
@@ -402,7 +459,7 @@ def near_duplicates(
     position = {rank: i for i, rank in enumerate(ranks)}
     for cluster in join_clusters(sorted(edges)):
         members = ((rank, matrix[position[rank]]) for rank in cluster)
-        dropped.update(resolve_cluster(members, threshold))
+        dropped.update(resolve_cluster(members, threshold, None if within_repo else may_drop_for))
     return dropped
 
 
@@ -410,10 +467,10 @@ def near_duplicates(
 # plans
 
 
-def _rank(repo: str, path: str, repo_n_files: int) -> Rank:
+def _rank(repo: str, path: str, repo_n_files: int, off_target: bool = False) -> Rank:
     """Which copy survives: the larger repository's, then a source over a build output, then
-    the first path."""
-    return (-repo_n_files, repo, is_build_output(path), path)
+    a file the build target compiles over one it leaves out, then the first path."""
+    return (-repo_n_files, repo, (is_build_output(path), off_target), path)
 
 
 def is_build_output(path: str) -> bool:
@@ -452,7 +509,7 @@ def _plan(
         by_hash[exact_key or f"\0{rank}"].append(rank)
     plan: dict[Rank, tuple[str, Rank]] = {}
     survivors: list[Rank] = []
-    for group in by_hash.values():
+    for group in by_hash.values():  # an exact copy adds nothing, in any repository
         group.sort()
         survivors.append(group[0])
         for rank in group[1:]:
@@ -465,7 +522,8 @@ def _plan(
         if signature is not None:
             signatures[rank] = signature
     search = near or near_duplicates
-    found = search(signatures, config.dedup_threshold, config.dedup_num_perm)
+    found = search(signatures, config.dedup_threshold, config.dedup_num_perm,
+                   within_repo=config.dedup_within_repo)
     for rank, survivor in found.items():
         plan[rank] = (SkipReason.NEAR_DUPLICATE.value, survivor)
     for rank, (reason, survivor) in list(plan.items()):
@@ -486,7 +544,8 @@ def plan_dedup(
     distributed executor passes its own).
     """
     items = sorted(
-        ((_rank(r.repo, r.path, r.repo_n_files), r.content_hash, r.signature) for r in records),
+        ((_rank(r.repo, r.path, r.repo_n_files, r.off_target), r.content_hash, r.signature)
+         for r in records),
         key=lambda item: item[:2],
     )
     plan = _plan(items, config, near)
@@ -520,7 +579,7 @@ def iter_band_keys(
     for record in records:
         signature = _parse_signature(record.signature, config.dedup_num_perm)
         if signature is not None:
-            rank = _rank(record.repo, record.path, record.repo_n_files)
+            rank = _rank(record.repo, record.path, record.repo_n_files, record.off_target)
             for key in band_keys(signature, bands, rows):
                 yield key, rank
 
@@ -540,12 +599,14 @@ __all__ = [
     "dedup_record",
     "dedup_records",
     "estimated_jaccard",
+    "file_off_target",
     "file_signature",
     "has_code_tokens",
     "is_build_output",
     "iter_band_keys",
     "join_clusters",
     "lsh_params",
+    "may_drop_for",
     "merge_signatures",
     "minhash_from_hashes",
     "minhash_signature",
@@ -566,9 +627,12 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # seam for distributed executors
 
-#: What :func:`near_duplicates` computes, as a type: (signatures by rank, threshold,
-#: num_perm) -> dropped rank -> survivor rank.
-NearDuplicatesFn = Callable[[Mapping[Rank, np.ndarray], float, int], dict[Rank, Rank]]
+class NearDuplicatesFn(Protocol):
+    """What :func:`near_duplicates` computes, as a type: (signatures by rank, threshold,
+    num_perm, within_repo) -> dropped rank -> survivor rank."""
+
+    def __call__(self, signatures: Mapping[Rank, np.ndarray], threshold: float,
+                 num_perm: int, *, within_repo: bool = False) -> dict[Rank, Rank]: ...
 
 
 def plan_dedup_with(

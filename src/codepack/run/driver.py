@@ -115,7 +115,7 @@ def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
     if task.config.hygiene.dedup == "repo":
         records = [dedup.repo_dedup_record(scan, task.config.hygiene)]
     else:
-        records = dedup.dedup_records(scan, task.config.hygiene)
+        records = dedup.dedup_records(scan, task.config.hygiene, task.config.scan.go_target)
     write_scan(scan, scan_file)
     write_dedup_records(records, records_file)  # last: its presence means both are complete
     return task.index, records

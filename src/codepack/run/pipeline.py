@@ -21,11 +21,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from codepack.config import PackConfig
 from codepack.counters import merge_stats
 from codepack.examples.cut import build_examples
 from codepack.examples.tokens import TokenCounter, load_counter
+from codepack.graph.generated import split_generated
 from codepack.graph.order import OrderResult, order_files
 from codepack.graph.resolve import resolve
 from codepack.inputs import RepoInput
@@ -177,8 +179,11 @@ def pack_scan(
                                        f.language, f.declarations))
             result.audit.append(drop)
 
+    resolution, ordered, left_out = place_files(scan, config, files, skipped)
+    if left_out:
+        skipped.extend(left_out)
+        files = [f for f in files if f.path not in {s.path for s in left_out}]
     by_path = {f.path: f for f in files}
-    resolution, ordered = place_files(scan, config, files, skipped)
     stats["imports_found"] += sum(len(f.imports) for f in files)
     stats["imports_unresolved"] += len(resolution.unresolved)
     stats["imports_resolved"] += len(
@@ -261,18 +266,30 @@ def earlier_dependencies(order: Sequence[str], edges: Iterable[Edge]) -> list[li
     return [sorted(d) for d in deps]
 
 
+class Placement(NamedTuple):
+    """What ``place_files`` decided: the resolved imports, the order, and the generated files
+    left out because no code of the repository imports them (``--generated imported``)."""
+
+    resolution: Resolution
+    ordered: OrderResult
+    unimported_generated: list[SkippedFile]
+
+
 def place_files(
     scan: RepoScan,
     config: PackConfig,
     files: Sequence[SourceFile],
     skipped: Sequence[SkippedFile] | None = None,
-) -> tuple[Resolution, OrderResult]:
+) -> Placement:
     """Resolve and order the files of a scanned repository that survived deduplication.
 
     The one place both ``pack_scan`` and ``codepack explain`` get their order from, so the
     order explained is the order packed, under every option.
     """
     resolution = resolve(scan, config, files, skipped=skipped)
+    left_out: list[SkippedFile] = []
+    if config.scan.generated == "imported":
+        files, resolution, left_out = split_generated(files, resolution)
     ordered = order_files(
         [f.path for f in files],
         {f.path: f.language for f in files},
@@ -281,7 +298,7 @@ def place_files(
         repo=scan.name,
         seed=config.seed,
     )
-    return resolution, ordered
+    return Placement(resolution, ordered, left_out)
 
 
 

@@ -27,7 +27,12 @@ import re
 from pathlib import PurePosixPath
 
 from codepack.config import QualityConfig, ScanConfig
-from codepack.graph.languages.registry import Language, language_for_path, language_for_shebang
+from codepack.graph.languages.registry import (
+    BY_NAME,
+    Language,
+    language_for_path,
+    language_for_shebang,
+)
 from codepack.records import SkippedFile, SkipReason
 
 # Dependency lock files: machine-written, huge, and never imported.
@@ -150,7 +155,7 @@ def classify_path(path: str, scan: ScanConfig) -> SkippedFile | None:
         return _skip(path, SkipReason.LOCK_FILE, f"lock file {name}")
     if lower.endswith(MINIFIED_NAME_SUFFIXES):
         return _skip(path, SkipReason.MINIFIED, "minified file name")
-    if lower.endswith(GENERATED_NAME_SUFFIXES) or lower.startswith(GENERATED_NAME_PREFIXES):
+    if scan.generated == "skip" and generated_name(lower):
         return _skip(path, SkipReason.GENERATED, "generated file name")
     language = language_for_path(path)
     if language is None:
@@ -194,9 +199,10 @@ def classify(
         excluded = _excluded(path, language, scan)
         if excluded is not None:
             return excluded
-    marker = generated_marker(text, language)
-    if marker is not None:
-        return _skip(path, SkipReason.GENERATED, f"header says {marker!r}")
+    if scan.generated == "skip":
+        marker = generated_marker(text, language)
+        if marker is not None:
+            return _skip(path, SkipReason.GENERATED, f"header says {marker!r}")
     minified = minified_reason(text, quality)
     if minified is not None:
         return _skip(path, SkipReason.MINIFIED, minified)
@@ -237,6 +243,23 @@ def _header_comment_lines(text: str, language: Language) -> list[str]:
         else:
             break  # first line of code: the header is over
     return lines
+
+
+def generated_name(lower_name: str) -> bool:
+    """Whether a (lower-case) file name is one code generators write (``_pb2.py``, ...)."""
+    return lower_name.endswith(GENERATED_NAME_SUFFIXES) or lower_name.startswith(
+        GENERATED_NAME_PREFIXES)
+
+
+def generated_reason(path: str, text: str, language: str) -> str | None:
+    """Why a file counts as generated (the skip detail ``--generated skip`` would give), or
+    None. With ``--generated imported``/``keep`` the scan keeps such a file and records this
+    on it; the pack stage then decides (``codepack.graph.generated``)."""
+    if generated_name(PurePosixPath(path).name.lower()):
+        return "generated file name"
+    spec = BY_NAME.get(language)
+    marker = generated_marker(text, spec) if spec is not None else None
+    return None if marker is None else f"header says {marker!r}"
 
 
 def generated_marker(text: str, language: Language) -> str | None:

@@ -50,6 +50,7 @@ class FileRecord:
     redactions: int = 0
     redacted: Drop | None = None
     extraction: Extraction | None = None
+    generated: str = ""  # why the file counts as generated, when ``--generated`` keeps it
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,9 @@ def classify_file(record: FileRecord, context: ScanContext) -> FileRecord | Skip
     if isinstance(decided, SkippedFile):
         return with_header(decided, record.data)
     record.language, record.text = decided
+    if config.scan.generated != "skip":  # kept for now; the pack stage decides
+        record.generated = classify.generated_reason(record.path, record.text,
+                                                     record.language) or ""
     return record
 
 
@@ -173,6 +177,7 @@ def source_file(record: FileRecord, context: ScanContext) -> SourceFile:
         parse_error=extraction.parse_error if extraction else False,
         redactions=record.redactions,
         declarations=extraction.declarations if extraction else (),
+        generated=record.generated,
     )
 
 

@@ -184,6 +184,35 @@ def name_builds(path: str, target: GoTarget) -> bool:
     return True
 
 
+def file_builds(
+    path: str, declarations: Iterable[str], imports_cgo: bool, target: GoTarget
+) -> bool:
+    """Whether a non-test Go file is part of its package for ``target``: its name suffix, its
+    constraint lines (``declarations`` may hold other header facts, only constraints count)
+    and, without cgo, whether it imports ``"C"``."""
+    if not name_builds(path, target):
+        return False
+    lines = [d for d in declarations if is_constraint(d)]
+    if lines and not constraints_hold(lines, target):
+        return False
+    return target.cgo or not imports_cgo
+
+
+def off_target(
+    path: str, declarations: Iterable[str], imports_cgo: bool, target: GoTarget
+) -> bool:
+    """Whether ``go build``/``go test`` for ``target`` would leave this Go file out.
+
+    Unlike :func:`file_builds` a ``_test.go`` file is judged too, by the same rules applied to
+    its name without ``_test`` (``x_windows_test.go`` is built by ``go test`` on windows
+    only). Deduplication uses it to keep, of two near-identical per-platform variants
+    (``stat_linux.go``, ``stat_darwin.go``), the one the target's import graph runs through.
+    """
+    if is_test_file(path):
+        path = path[: -len("_test.go")] + ".go"
+    return not file_builds(path, declarations, imports_cgo, target)
+
+
 def constraints_hold(lines: Iterable[str], target: GoTarget) -> bool:
     """Whether a file's constraint lines (in file order) let it build for ``target``.
 

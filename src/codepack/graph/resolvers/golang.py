@@ -34,13 +34,7 @@ from functools import cached_property
 
 from codepack.graph.resolvers.base import RepoContext, Targets, by_nearness, folder_of, join
 from codepack.graph.resolvers.configs import go_module_path
-from codepack.graph.resolvers.go_build import (
-    GoTarget,
-    constraints_hold,
-    is_constraint,
-    is_test_file,
-    name_builds,
-)
+from codepack.graph.resolvers.go_build import GoTarget, file_builds, is_test_file
 from codepack.records import ImportRef
 
 _GOPATH_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
@@ -136,14 +130,8 @@ class GoResolver:
         return package
 
     def _builds(self, path: str) -> bool:
-        if not name_builds(path, self.target):
-            return False
-        lines = [d for d in self.repo.declarations.get(path, ()) if is_constraint(d)]
-        if lines and not constraints_hold(lines, self.target):
-            return False
-        if not self.target.cgo:
-            return not any(ref.spec == "C" for ref in self.repo.imports.get(path, ()))
-        return True
+        imports_cgo = any(ref.spec == "C" for ref in self.repo.imports.get(path, ()))
+        return file_builds(path, self.repo.declarations.get(path, ()), imports_cgo, self.target)
 
     def _fan_out(self, importer: str, files: tuple[str, ...]) -> list[str]:
         """The package's files minus the importer, at most ``GO_MAX_TARGETS`` (nearest

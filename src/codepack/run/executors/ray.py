@@ -156,6 +156,7 @@ def distributed_near_duplicates(
     cpus: int = 1,
     chunk_rows: int = CHUNK_ROWS,
     reducers: int | None = None,
+    within_repo: bool = False,
 ) -> dict[Rank, Rank]:
     """:func:`codepack.dedup.plan.near_duplicates` as Ray tasks: same arguments, same answer.
 
@@ -192,8 +193,15 @@ def distributed_near_duplicates(
     ]
     edges = np.concatenate(ray.get(edge_refs))
     clusters = dedup.join_clusters(map(tuple, edges.tolist()))
+    # what dedup.may_drop_for reads from a rank, per position: the repository (as an int)
+    # and whether the file is a build output; None drops copies inside a repository too
+    repo_ids = {repo: i for i, repo in enumerate(sorted({rank[1] for rank in ranks}))}
+    keep_within = None if within_repo else ray.put((
+        np.array([repo_ids[rank[1]] for rank in ranks], dtype=np.int64),
+        np.array([bool(rank[2][0]) for rank in ranks]),
+    ))
     batch_refs = [
-        _resolve_clusters.remote(chunks, chunk_rows, threshold, batch)
+        _resolve_clusters.remote(chunks, chunk_rows, threshold, batch, keep_within)
         for batch in _batches(clusters, max(MIN_RESOLVE_MEMBERS, math.ceil(
             sum(map(len, clusters)) / (2 * cpus))))
     ]
@@ -288,13 +296,26 @@ def _reduce_buckets(
 
 @ray.remote
 def _resolve_clusters(
-    chunks: list[ray.ObjectRef], chunk_rows: int, threshold: float, clusters: list[list[int]]
+    chunks: list[ray.ObjectRef],
+    chunk_rows: int,
+    threshold: float,
+    clusters: list[list[int]],
+    keep_within: tuple[np.ndarray, np.ndarray] | None,
 ) -> list[tuple[int, int]]:
-    """Dropped -> survivor pairs of a batch of clusters."""
+    """Dropped -> survivor pairs of a batch of clusters. ``keep_within`` (repository id and
+    build-output flag per position) applies :func:`dedup.may_drop_for` to positions."""
     store = _SignatureStore(chunks, chunk_rows, np.array([r for c in clusters for r in c]))
+    may_drop = None
+    if keep_within is not None:
+        repo_of, build_output = keep_within
+
+        def may_drop(member: int, survivor: int) -> bool:
+            return bool(repo_of[member] != repo_of[survivor] or build_output[member])
+
     dropped: dict[int, int] = {}
     for cluster in clusters:
-        dropped.update(dedup.resolve_cluster(((r, store[r]) for r in cluster), threshold))
+        members = ((r, store[r]) for r in cluster)
+        dropped.update(dedup.resolve_cluster(members, threshold, may_drop))
     return sorted(dropped.items())
 
 
