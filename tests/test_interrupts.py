@@ -171,7 +171,7 @@ def test_a_signal_to_the_main_process_alone_stops_the_run_and_leaves_nothing(
     repos, _ = corpus
     run = Run(repos, tmp_path / "cut")
     runs.append(run)
-    run.wait_for(".codepack-work/scan-00000004.dedup.json")  # in the scan pass
+    run.wait_for(".codepack-work/scan-00000004.dedup.msgpack")  # in the scan pass
     exited, seconds = run.stop(sig, group=False)
     assert exited == status and seconds < STOP_SECONDS, (exited, seconds)
     assert not _wait_gone(run.mark), "processes of the run outlived it"

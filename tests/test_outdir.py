@@ -7,6 +7,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import msgpack
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -190,11 +191,13 @@ def test_planted_and_corrupt_work_files_are_recomputed(repos: Path, tmp_path: Pa
     work.mkdir()
     ran = tmp_path / "ran.txt"
     payload = pickle.dumps(Planted(ran))
+    not_ours = msgpack.packb([{"format": "codepack-work"}])
     for i in range(3):  # every kind of bad work file, for each repository
-        (work / f"scan-{i:08d}.json").write_bytes(payload)
-        (work / f"scan-{i:08d}.dedup.json").write_bytes(
-            [b"{not json", b'{"format": "codepack-work"}', payload][i])
-    for name in ("scan-00000000.pkl", "scan-00000000.records.pkl"):  # the old names
+        (work / f"scan-{i:08d}.msgpack").write_bytes(payload)
+        (work / f"scan-{i:08d}.dedup.msgpack").write_bytes(
+            [b"\xc1 not msgpack", not_ours, payload][i])
+    for name in ("scan-00000000.pkl", "scan-00000000.records.pkl",  # the old names
+                 "scan-00000001.json", "scan-00000001.dedup.json"):
         (work / name).write_bytes(payload)
     codepack.pack([repos], out, CONFIG, workers=1, resume=True)
     assert not ran.exists()
@@ -207,14 +210,19 @@ def test_a_work_file_from_disk_is_data(repos: Path, tmp_path: Path) -> None:
     from codepack.run.workfiles import WorkFileError, write_scan
 
     scan = scan_repo(discover_repos([repos])[0], CONFIG)
-    path = tmp_path / "scan.json"
+    path = tmp_path / "scan.msgpack"
     write_scan(scan, path)
     assert read_scan(path) == scan
-    text = path.read_text()
-    path.write_text(text.replace('"python"', '7', 1))  # a wrong type in a field
+    data = path.read_bytes()
+    python = msgpack.packb("python")
+    assert python in data
+    path.write_bytes(data.replace(python, msgpack.packb(7), 1))  # a wrong type in a field
+    with pytest.raises(WorkFileError, match="wrong type"):
+        read_scan(path)
+    path.write_bytes(data[: len(data) // 2])  # truncated
     with pytest.raises(WorkFileError):
         read_scan(path)
-    path.write_text(text[: len(text) // 2])  # truncated
+    path.write_bytes(data + msgpack.packb(0))  # more than one document
     with pytest.raises(WorkFileError):
         read_scan(path)
 

@@ -99,7 +99,7 @@ class _Task:
 def _work_files(work: str, index: int) -> tuple[Path, Path]:
     """A repository's spilled scan and its dedup records in the work folder."""
     stem = Path(work) / f"scan-{index:08d}"
-    return stem.with_suffix(".json"), stem.with_suffix(".dedup.json")
+    return stem.with_suffix(".msgpack"), stem.with_suffix(".dedup.msgpack")
 
 
 def _scan_task(task: _Task) -> tuple[int, list[dedup.DedupRecord]]:
