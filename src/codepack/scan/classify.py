@@ -279,7 +279,7 @@ def generated_reason(path: str, text: str, language: str) -> str | None:
     """Why a file counts as generated (the skip detail ``--generated skip`` would give), or
     None. With ``--generated imported``/``keep`` the scan keeps such a file and records this
     on it; the pack stage then decides (``codepack.graph.generated``)."""
-    if generated_name(PurePosixPath(path).name.lower()):
+    if generated_name(name_and_suffix(path)[0].lower()):
         return "generated file name"
     spec = BY_NAME.get(language)
     marker = generated_marker(text, spec) if spec is not None else None
